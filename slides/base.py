@@ -1,0 +1,70 @@
+"""The base class every lecture scene derives from."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write, config
+from manim_slides import Slide
+
+from slides import theme
+
+# The build sets this to a per-scene folder; a scene rendered by hand lands in build/scratch.
+RENDER_DIR_ENV = "LECTURE_RENDER_DIR"
+REVERSE_ENV = "LECTURE_REVERSE"
+_SCRATCH = Path(__file__).resolve().parent.parent / "build" / "scratch"
+
+
+class LectureSlide(Slide):
+    """A manim-slides ``Slide`` with the course theme and build folders.
+
+    Every beat the lecturer clicks to starts with ``self.next_slide(notes=...)``;
+    the build refuses a scene whose slides lack speaker notes.
+    """
+
+    # Reversed videos only serve the Qt presenter's "previous" key and cost a
+    # second encode of every slide; the build turns them on with LECTURE_REVERSE=1.
+    skip_reversing = os.environ.get(REVERSE_ENV, "0") != "1"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        folder = Path(os.environ.get(RENDER_DIR_ENV, _SCRATCH)).resolve()
+        kwargs.setdefault("output_folder", folder)
+        config.background_color = theme.BACKGROUND
+        super().__init__(*args, **kwargs)
+
+    # Small helpers shared by every scene -----------------------------------
+
+    def title(self, text: str, *, font_size: int = theme.HEADING_FONT) -> Text:
+        """A slide heading pinned to the top edge."""
+        heading = Text(text, font=theme.FONT, font_size=font_size, color=theme.TEXT, weight="BOLD")
+        heading.to_edge(UP, buff=theme.MARGIN)
+        return heading
+
+    def caption(self, text: str, *, color: str = theme.MUTED, font_size: int = theme.LABEL_FONT) -> Text:
+        """A one-line caption pinned to the bottom edge."""
+        line = Text(text, font=theme.FONT, font_size=max(font_size, theme.MIN_FONT), color=color)
+        line.to_edge(DOWN, buff=theme.MARGIN)
+        return line
+
+    def clear_slide(self, *keep: Mobject) -> None:
+        """Fade out everything on screen except ``keep``."""
+        leaving = [m for m in self.mobjects if m not in keep]
+        if leaving:
+            from manim import FadeOut
+
+            self.play(*(FadeOut(m) for m in leaving), run_time=0.5)
+
+    def show(self, *mobjects: Mobject, run_time: float = 0.8) -> None:
+        """Bring mobjects on screen: text is written, anything else fades in."""
+        self.play(
+            *(Write(m) if isinstance(m, (Text, VGroup)) and _is_text(m) else FadeIn(m) for m in mobjects),
+            run_time=run_time,
+        )
+
+
+def _is_text(mobject: Mobject) -> bool:
+    return isinstance(mobject, Text) or (
+        isinstance(mobject, VGroup) and all(isinstance(m, Text) for m in mobject)
+    )

@@ -1,0 +1,160 @@
+"""Where each scene lives, which decks play it, and which files it depends on.
+
+Everything here reads source files with :mod:`ast`; nothing imports manim or
+torch, so it runs in milliseconds with the system Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import runpy
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SLIDES_DIR = ROOT / "slides"
+DEFAULT_DECKS_FILE = SLIDES_DIR / "decks.py"
+# Packages whose source a scene may import; other imports are third-party.
+PROJECT_PACKAGES = ("slides", "model")
+
+
+class PipelineError(Exception):
+    """A build failure the user can act on; its message is one line."""
+
+
+class CatalogError(PipelineError):
+    """A deck list that cannot be built."""
+
+
+@dataclass(frozen=True)
+class DeckEntry:
+    name: str
+    title: str
+    summary: str
+    scenes: tuple[str, ...]
+
+
+def load_decks(decks_file: Path = DEFAULT_DECKS_FILE) -> tuple[DeckEntry, ...]:
+    """Read the deck list from ``decks_file`` (a Python file defining ``DECKS``)."""
+    if not decks_file.is_file():
+        raise CatalogError(f"deck list {decks_file} does not exist")
+    try:
+        namespace = runpy.run_path(str(decks_file))
+    except Exception as error:  # a broken deck list is a user error, shown in one line
+        raise CatalogError(f"deck list {decks_file} failed to load: {error}") from None
+    decks = namespace.get("DECKS")
+    if not decks:
+        raise CatalogError(f"deck list {decks_file} defines no DECKS")
+    entries = tuple(DeckEntry(d.name, d.title, d.summary, tuple(d.scenes)) for d in decks)
+    names = [d.name for d in entries]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise CatalogError(f"deck names used twice in {decks_file}: {', '.join(duplicated)}")
+    return entries
+
+
+@cache
+def scene_index() -> dict[str, Path]:
+    """Map every class defined under ``slides/`` (outside the pipeline) to its file."""
+    index: dict[str, Path] = {}
+    clashes: list[str] = []
+    for path in sorted(SLIDES_DIR.rglob("*.py")):
+        if "pipeline" in path.relative_to(SLIDES_DIR).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.bases:
+                if node.name in index:
+                    clashes.append(node.name)
+                index[node.name] = path
+    if clashes:
+        raise CatalogError(f"scene classes defined twice under slides/: {', '.join(sorted(clashes))}")
+    return index
+
+
+def check_decks(decks: tuple[DeckEntry, ...]) -> None:
+    """Every scene a deck names must be a class under ``slides/``."""
+    index = scene_index()
+    for deck in decks:
+        if not deck.scenes:
+            raise CatalogError(f"deck '{deck.name}' lists no scenes")
+        for scene in deck.scenes:
+            if scene not in index:
+                valid = ", ".join(sorted(index))
+                raise CatalogError(
+                    f"deck '{deck.name}' names scene '{scene}', which no file in slides/ defines; "
+                    f"defined scenes: {valid}"
+                )
+
+
+def select(decks: tuple[DeckEntry, ...], wanted: list[str]) -> tuple[DeckEntry, ...]:
+    """The decks named in ``wanted`` (all when empty), in deck-list order."""
+    names = [d.name for d in decks]
+    unknown = [w for w in wanted if w not in names]
+    if unknown:
+        raise CatalogError(f"unknown deck '{unknown[0]}'; valid decks: {' '.join(names)}")
+    return tuple(d for d in decks if not wanted or d.name in wanted)
+
+
+def module_file(module: str) -> Path | None:
+    """The source file of a project module, or None for third-party modules."""
+    parts = module.split(".")
+    if parts[0] not in PROJECT_PACKAGES:
+        return None
+    base = ROOT.joinpath(*parts)
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    return None
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Modules a file imports, including the parent packages Python loads on the way."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    if path.name == "__init__.py":
+        package = package.rsplit(".", 1)[0] + "." if "." in package else package
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                base = ".".join(anchor[: len(anchor) - node.level])
+                stem = f"{base}.{node.module}" if node.module else base
+            else:
+                stem = node.module or ""
+            found.add(stem)
+            # "from pkg import mod" may name a submodule.
+            found.update(f"{stem}.{alias.name}" for alias in node.names)
+    with_parents: set[str] = set()
+    for name in found:
+        pieces = name.split(".")
+        with_parents.update(".".join(pieces[: i + 1]) for i in range(len(pieces)))
+    return with_parents
+
+
+@cache
+def dependencies(path: Path) -> tuple[Path, ...]:
+    """``path`` and every project source file it imports, transitively, sorted."""
+    seen: set[Path] = set()
+    todo = [path]
+    # The packages containing the file are loaded too.
+    rel = path.relative_to(ROOT).parts
+    for i in range(1, len(rel)):
+        init = ROOT.joinpath(*rel[:i], "__init__.py")
+        if init.is_file():
+            todo.append(init)
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for module in _imported_modules(current):
+            source = module_file(module)
+            if source is not None and source not in seen:
+                todo.append(source)
+    return tuple(sorted(seen))

@@ -1,0 +1,139 @@
+"""Install what the build needs from Debian, PyPI and npm, once.
+
+Runs with the system Python (standard library only), before any virtual
+environment exists.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from pathlib import Path
+
+from slides.pipeline.catalog import ROOT
+
+DEBIAN_PACKAGES = (
+    # ManimPango builds from source on Linux.
+    "pkg-config", "libpango1.0-dev", "libcairo2-dev",
+    # MathTex/Tex: manim's template needs standalone.cls from texlive-latex-extra.
+    "texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra",
+    "texlive-fonts-recommended", "dvisvgm",
+    # The Qt presenter (PySide6 QtMultimedia) and its display plugins.
+    "libpulse0", "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0",
+    "libxcb-cursor0", "libfontconfig1", "libdbus-1-3",
+    # Fonts the theme names; the browser for HTML tests; PDF to PNG for reviewing frames;
+    # GNU time for the benchmark; npm to fetch reveal.js.
+    "fonts-dejavu-core", "chromium", "poppler-utils", "time", "python3-venv",
+)
+
+REVEAL_VERSION = "6.0.1"
+# The files manim-slides' HTML template loads, by their path in the npm package.
+REVEAL_FILES = (
+    "dist/reveal.css",
+    "dist/reveal.js",
+    "dist/theme/black.css",
+    "dist/plugin/notes.js",
+    "dist/plugin/markdown.js",
+    "dist/plugin/highlight/zenburn.css",
+)
+
+
+class SetupError(Exception):
+    """A missing prerequisite; the message is one line for the user."""
+
+
+def missing_debian_packages() -> list[str]:
+    if shutil.which("dpkg-query") is None:
+        raise SetupError(
+            "this is not a Debian/Ubuntu system; install the equivalents of: " + " ".join(DEBIAN_PACKAGES)
+        )
+    wanted = list(DEBIAN_PACKAGES)
+    if shutil.which("npm") is None:
+        wanted.append("npm")
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\n", *wanted],
+        capture_output=True, text=True,
+    )
+    installed = {
+        line.split()[0].split(":")[0]
+        for line in result.stdout.splitlines()
+        if line.endswith(" installed")
+    }
+    return [p for p in wanted if p not in installed]
+
+
+def install_debian_packages() -> None:
+    missing = missing_debian_packages()
+    if not missing:
+        print("[setup] Debian packages: all present", flush=True)
+        return
+    command = "apt-get install -y --no-install-recommends " + " ".join(missing)
+    if os.geteuid() != 0:
+        raise SetupError(f"missing Debian packages: {' '.join(missing)}; install them with: sudo apt-get update && sudo {command}")
+    print(f"[setup] installing Debian packages: {' '.join(missing)}", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for step in (["apt-get", "update", "-qq"], command.split()):
+        if subprocess.run(step, env=env).returncode != 0:
+            raise SetupError(f"'{' '.join(step)}' failed; run it by hand to see why")
+
+
+def python_requirements(extras: tuple[str, ...] = ("test",)) -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in extras:
+        requirements += project.get("optional-dependencies", {}).get(extra, [])
+    return requirements
+
+
+def install_revealjs(cache_dir: Path) -> None:
+    """Put reveal.js from the npm registry where manim-slides looks before any CDN."""
+    if all((cache_dir / Path(f).name).is_file() for f in REVEAL_FILES):
+        print(f"[setup] reveal.js {REVEAL_VERSION}: present in {cache_dir}", flush=True)
+        return
+    if shutil.which("npm") is None:
+        raise SetupError("npm is missing; install it with: sudo apt-get install -y npm")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            ["npm", "pack", f"reveal.js@{REVEAL_VERSION}", "--silent"],
+            cwd=tmp, capture_output=True, text=True,
+        )
+        tarballs = list(Path(tmp).glob("reveal.js-*.tgz"))
+        if result.returncode != 0 or not tarballs:
+            raise SetupError(f"'npm pack reveal.js@{REVEAL_VERSION}' failed: {result.stderr.strip()[:200]}")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tarballs[0]) as archive:
+            for name in REVEAL_FILES:
+                member = archive.extractfile(f"package/{name}")
+                if member is None:
+                    raise SetupError(f"reveal.js {REVEAL_VERSION} tarball lacks {name}")
+                target = cache_dir / Path(name).name
+                tmp_target = target.with_suffix(target.suffix + ".tmp")
+                tmp_target.write_bytes(member.read())
+                os.replace(tmp_target, target)
+    print(f"[setup] reveal.js {REVEAL_VERSION}: installed into {cache_dir}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    try:
+        if argv[:1] == ["debian"]:
+            install_debian_packages()
+        elif argv[:1] == ["requirements"]:
+            print("\n".join(python_requirements()))
+        elif argv[:1] == ["revealjs"] and len(argv) == 2:
+            install_revealjs(Path(argv[1]))
+        else:
+            print("usage: python3 -m slides.pipeline.system debian|requirements|revealjs CACHE_DIR", file=sys.stderr)
+            return 2
+    except SetupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
