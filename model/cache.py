@@ -1,0 +1,581 @@
+"""Disk cache for slow records: ``<name>.npz`` (arrays) + ``<name>.json`` (everything else).
+
+Usage::
+
+    @cached("gradient_flow", provenance={"dataset": "sklearn digits", "licence": "..."})
+    def gradient_flow(*, seed: int = 0, steps: int = 100) -> GradientFlow:
+        ...
+
+Calling with the default arguments (the canonical run) returns the stored record when it is
+fresh: same code hash, same arguments, same record schema. Any other arguments compute without
+touching the disk, so tests can run small budgets. Nothing is ever pickled: arrays go to .npz
+(read with ``allow_pickle=False``), the rest to JSON, reconstructed from the record's type hints.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import importlib
+import inspect
+import io
+import json
+import os
+import pkgutil
+import platform
+import sys
+import tempfile
+import time
+import types
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, ParamSpec, TypeVar
+
+import numpy as np
+
+DATA_DIR_ENV = "LECTURE_DATA_DIR"
+"""Environment variable that moves the data directory (tests point it at a temporary one)."""
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = PACKAGE_DIR.parent / "assets" / "data"
+
+REGISTERING_PACKAGES: tuple[str, ...] = ("model.api", "model.experiments", "model.concepts")
+"""Where cached functions live; ``load_registered_modules`` imports them (absent ones skipped)."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+JSON = Any
+
+
+def data_dir() -> Path:
+    """``$LECTURE_DATA_DIR`` if set, else ``<repo>/assets/data``."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else DEFAULT_DATA_DIR
+
+
+class CorruptRecord(Exception):
+    """A stored record that cannot be read back as its type; the message says why."""
+
+
+# --- encoding records -------------------------------------------------------------------------
+
+
+def _is_array_hint(hint: Any) -> bool:
+    return hint is np.ndarray or typing.get_origin(hint) is np.ndarray
+
+
+def _optional_inner(hint: Any) -> Any | None:
+    """``X`` for ``X | None``; ``None`` for any other hint."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(members) == 1 and len(typing.get_args(hint)) == 2:
+            return members[0]
+    return None
+
+
+def _field_hints(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def schema_of(hint: Any) -> str:
+    """A text description of a record type, compared on load to spot changed records."""
+    if _is_array_hint(hint):
+        return "ndarray"
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        inner = ",".join(f"{k}:{schema_of(v)}" for k, v in _field_hints(hint).items())
+        return f"{hint.__module__}.{hint.__qualname__}({inner})"
+    inner_optional = _optional_inner(hint)
+    if inner_optional is not None:
+        return f"optional[{schema_of(inner_optional)}]"
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (tuple, list, dict):
+        return f"{origin.__name__}[{','.join('...' if a is Ellipsis else schema_of(a) for a in args)}]"
+    if hint in (bool, int, float, str, type(None)):
+        return hint.__name__
+    raise TypeError(
+        f"unsupported field type {hint!r}: use float, int, str, bool, tuples/lists of those, "
+        "np.ndarray, dict[str, ...] or a nested dataclass"
+    )
+
+
+def _encode(value: Any, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> JSON:
+    """JSON for ``value`` of type ``hint``; arrays go into ``arrays`` and JSON keeps their key."""
+    if _is_array_hint(hint):
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"{where}: expected np.ndarray, got {type(value).__name__}")
+        if value.dtype.hasobject:
+            raise TypeError(f"{where}: object arrays cannot be stored without pickle")
+        key = f"a{len(arrays)}"
+        arrays[key] = value
+        return {"array": key, "dtype": value.dtype.str, "shape": list(value.shape)}
+    if dataclasses.is_dataclass(hint):
+        if type(value) is not hint:
+            raise TypeError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+        return {
+            name: _encode(getattr(value, name), field_hint, f"{where}.{name}", arrays)
+            for name, field_hint in _field_hints(hint).items()  # type: ignore[arg-type]
+        }
+    inner_optional = _optional_inner(hint)
+    if inner_optional is not None:
+        return None if value is None else _encode(value, inner_optional, where, arrays)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (tuple, list):
+        if not isinstance(value, origin):
+            raise TypeError(f"{where}: expected {origin.__name__}, got {type(value).__name__}")
+        item_hints = _item_hints(args, len(value), where)
+        return [_encode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(value, item_hints))]
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise TypeError(f"{where}: expected a dict with str keys")
+        return {k: _encode(v, args[1], f"{where}[{k!r}]", arrays) for k, v in value.items()}
+    _check_scalar(value, hint, where, TypeError)
+    return value
+
+
+def _item_hints(args: tuple[Any, ...], length: int, where: str) -> list[Any]:
+    if len(args) == 2 and args[1] is Ellipsis or len(args) == 1:
+        return [args[0]] * length
+    if len(args) != length:
+        raise TypeError(f"{where}: expected {len(args)} items, got {length}")
+    return list(args)
+
+
+def _check_scalar(value: Any, hint: Any, where: str, error: type[Exception]) -> None:
+    if hint is type(None):
+        ok = value is None
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is float:
+        ok = isinstance(value, float)
+    else:
+        ok = isinstance(value, hint)
+    if not ok:
+        raise error(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+
+
+def _decode(data: JSON, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> Any:
+    """Inverse of ``_encode``; any mismatch raises ``CorruptRecord``."""
+    if _is_array_hint(hint):
+        if not isinstance(data, dict) or data.get("array") not in arrays:
+            raise CorruptRecord(f"{where}: array missing from the .npz")
+        array = arrays[data["array"]]
+        if array.dtype.str != data.get("dtype") or list(array.shape) != data.get("shape"):
+            raise CorruptRecord(f"{where}: array dtype or shape differs from the .json")
+        return array
+    if dataclasses.is_dataclass(hint):
+        fields = _field_hints(hint)  # type: ignore[arg-type]
+        if not isinstance(data, dict) or set(data) != set(fields):
+            raise CorruptRecord(f"{where}: fields differ from {hint.__name__}")  # type: ignore[union-attr]
+        values = {k: _decode(data[k], h, f"{where}.{k}", arrays) for k, h in fields.items()}
+        return hint(**values)  # type: ignore[operator]
+    inner_optional = _optional_inner(hint)
+    if inner_optional is not None:
+        return None if data is None else _decode(data, inner_optional, where, arrays)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (tuple, list):
+        if not isinstance(data, list):
+            raise CorruptRecord(f"{where}: expected a list")
+        try:
+            item_hints = _item_hints(args, len(data), where)
+        except TypeError as error:
+            raise CorruptRecord(str(error)) from None
+        items = [_decode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(data, item_hints))]
+        return origin(items)
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise CorruptRecord(f"{where}: expected an object")
+        return {k: _decode(v, args[1], f"{where}[{k!r}]", arrays) for k, v in data.items()}
+    _check_scalar(data, hint, where, CorruptRecord)
+    return data
+
+
+def records_equal(a: Any, b: Any) -> bool:
+    """Deep equality of records, arrays compared by dtype, shape and values (NaN equal to NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        )
+    if type(a) is not type(b):
+        return False
+    if dataclasses.is_dataclass(a):
+        return all(
+            records_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+        )
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(records_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(records_equal(a[k], b[k]) for k in a)
+    if isinstance(a, float) and a != a:
+        return b != b
+    return bool(a == b)
+
+
+# --- the code that made a record --------------------------------------------------------------
+
+
+def _module_file(name: str) -> Path | None:
+    """Source file of project module ``name`` (``model.x.y``), found without importing it."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE_DIR.name:
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _project_imports(name: str, path: Path) -> set[str]:
+    """Project modules that the module ``name`` (source at ``path``) imports, anywhere in it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                # ``from pkg import x``: the dependency is submodule x if it exists, else pkg.
+                found.add(submodule if _module_file(submodule) else base)
+    return {m for m in found if _module_file(m) is not None}
+
+
+def code_sources(module_name: str) -> dict[str, str]:
+    """Source of ``module_name`` and of every project module it imports, transitively."""
+    start = sys.modules.get(module_name)
+    start_file = getattr(start, "__file__", None)
+    first = Path(start_file) if start_file else _module_file(module_name)
+    if first is None:
+        raise ValueError(f"cannot find the source of module {module_name!r}")
+    sources: dict[str, str] = {}
+    pending: list[tuple[str, Path]] = [(module_name, first)]
+    while pending:
+        name, path = pending.pop()
+        if name in sources:
+            continue
+        sources[name] = path.read_text(encoding="utf-8")
+        for imported in _project_imports(name, path):
+            if imported not in sources:
+                pending.append((imported, _module_file(imported)))  # type: ignore[arg-type]
+    return sources
+
+
+def code_hash(module_name: str) -> str:
+    """SHA-256 over the sources from ``code_sources``, in name order."""
+    digest = hashlib.sha256()
+    for name, source in sorted(code_sources(module_name).items()):
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return digest.hexdigest()
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write to a temporary file in the same directory, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """Seed torch and ask for deterministic kernels while a record is computed."""
+    import torch
+
+    previous = torch.are_deterministic_algorithms_enabled()
+    previous_warn = torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous, warn_only=previous_warn)
+
+
+@dataclass(frozen=True)
+class Status:
+    """State of one stored record: ``fresh``, ``missing``, ``stale`` or ``corrupt``."""
+
+    state: str
+    reason: str = ""
+
+    def describe(self, path: Path) -> str:
+        if self.state == "missing":
+            return f"{_display(path)} is missing; building"
+        return f"{_display(path)} is {self.state} ({self.reason}); rebuilding"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    name: str
+    rebuilt: bool
+    seconds: float
+
+    def __str__(self) -> str:
+        if self.rebuilt:
+            return f"{self.name}: rebuilt in {self.seconds:.1f} s"
+        return f"{self.name}: up to date"
+
+
+class CachedFunction(Generic[P, R]):
+    """A function whose canonical (all-defaults) result is stored on disk; see module docs."""
+
+    def __init__(
+        self, name: str, function: Callable[P, R], provenance: dict[str, Any] | None
+    ) -> None:
+        self.name = name
+        self.function = function
+        self.provenance = dict(provenance or {})
+        self.signature = inspect.signature(function)
+        for parameter in self.signature.parameters.values():
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+                raise TypeError(f"cached function {name!r} cannot take *args or **kwargs")
+            if parameter.default is parameter.empty:
+                raise TypeError(
+                    f"cached function {name!r}: argument {parameter.name!r} needs a default, "
+                    "since the defaults define the stored run"
+                )
+        json.dumps(self.provenance)
+        functools.update_wrapper(self, function)
+
+    # The defaults are the canonical run; JSON round-trip makes tuples and lists compare equal.
+    @property
+    def defaults(self) -> dict[str, JSON]:
+        return {
+            name: _normalise(parameter.default)
+            for name, parameter in self.signature.parameters.items()
+        }
+
+    @property
+    def record_type(self) -> type:
+        hint = typing.get_type_hints(self.function).get("return")
+        if not (dataclasses.is_dataclass(hint) and isinstance(hint, type)):
+            raise TypeError(
+                f"cached function {self.name!r} must be annotated to return a dataclass"
+            )
+        return hint
+
+    @property
+    def json_path(self) -> Path:
+        return data_dir() / f"{self.name}.json"
+
+    @property
+    def npz_path(self) -> Path:
+        return data_dir() / f"{self.name}.npz"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        bound = self.signature.bind(*args, **kwargs)
+        defaults = self.defaults
+        if all(_normalise_or_marker(v) == defaults[k] for k, v in bound.arguments.items()):
+            return self.get()
+        bound.apply_defaults()
+        return self.compute(**bound.arguments)[0]  # type: ignore[arg-type]
+
+    def compute(self, **arguments: Any) -> tuple[R, float]:
+        """Run the function (seeded), check that its record can be stored; no disk access."""
+        bound = self.signature.bind(**arguments)
+        bound.apply_defaults()
+        seed = bound.arguments.get("seed")
+        start = time.perf_counter()
+        with _seeded(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0):
+            record = self.function(*bound.args, **bound.kwargs)
+        seconds = time.perf_counter() - start
+        _encode(record, self.record_type, self.name, {})
+        return record, seconds
+
+    def get(self, force: bool = False) -> R:
+        """The canonical record: from disk if fresh, else computed and stored."""
+        return self._get(force)[0]
+
+    def _get(self, force: bool) -> tuple[R, BuildResult]:
+        if not force:
+            status, record = self._read()
+            if status.state == "fresh":
+                return record, BuildResult(self.name, False, 0.0)  # type: ignore[return-value]
+            print(status.describe(self.json_path), file=sys.stderr)
+        record, seconds = self.compute()
+        self._write(record, seconds)
+        return record, BuildResult(self.name, True, seconds)
+
+    def build(self, force: bool = False) -> BuildResult:
+        """Rebuild the stored record if it is not fresh (or always, with ``force``)."""
+        return self._get(force)[1]
+
+    def status(self) -> Status:
+        return self._read()[0]
+
+    def _expected(self) -> dict[str, JSON]:
+        return {
+            "code_hash": code_hash(self.function.__module__),
+            "arguments": self.defaults,
+            "schema": schema_of(self.record_type),
+        }
+
+    def _read(self) -> tuple[Status, R | None]:
+        if not self.json_path.exists():
+            return Status("missing"), None
+        try:
+            stored = json.loads(self.json_path.read_text(encoding="utf-8"))
+            if not isinstance(stored, dict):
+                raise CorruptRecord("the .json is not an object")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            return Status("corrupt", f"bad json: {error}"), None
+        except CorruptRecord as error:
+            return Status("corrupt", str(error)), None
+        expected = self._expected()
+        for key, meaning in (
+            ("code_hash", "code changed"),
+            ("arguments", "arguments changed"),
+            ("schema", "record schema changed"),
+        ):
+            if key not in stored:
+                return Status("corrupt", f"missing {key!r}"), None
+            if stored[key] != expected[key]:
+                return Status("stale", meaning), None
+        try:
+            payload = self.npz_path.read_bytes()
+            if hashlib.sha256(payload).hexdigest() != stored.get("npz_sha256"):
+                raise CorruptRecord("the .npz does not match the .json")
+            with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
+                arrays = {key: archive[key] for key in archive.files}
+            if "record" not in stored:
+                raise CorruptRecord("missing 'record'")
+            record = _decode(stored["record"], self.record_type, self.name, arrays)
+        except FileNotFoundError:
+            return Status("corrupt", "the .npz is missing"), None
+        except CorruptRecord as error:
+            return Status("corrupt", str(error)), None
+        except (OSError, ValueError) as error:
+            return Status("corrupt", f"bad npz: {error}"), None
+        return Status("fresh"), record
+
+    def _write(self, record: R, seconds: float) -> None:
+        import torch
+
+        arrays: dict[str, np.ndarray] = {}
+        encoded = _encode(record, self.record_type, self.name, arrays)
+        buffer = io.BytesIO()
+        np.savez(buffer, allow_pickle=False, **arrays)
+        payload = buffer.getvalue()
+        expected = self._expected()
+        seed = self.defaults.get("seed")
+        document = {
+            "name": self.name,
+            "function": f"{self.function.__module__}.{self.function.__qualname__}",
+            **expected,
+            "seed": seed if isinstance(seed, int) else None,
+            "torch_version": torch.__version__,
+            "numpy_version": np.__version__,
+            "python_version": platform.python_version(),
+            "seconds": round(seconds, 3),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "code_modules": sorted(code_sources(self.function.__module__)),
+            "provenance": self.provenance,
+            "npz_sha256": hashlib.sha256(payload).hexdigest(),
+            "record": encoded,
+        }
+        # The .npz goes first and the .json last, and the .json names the .npz's hash, so a
+        # half-written pair never reads as complete.
+        _write_atomic(self.npz_path, payload)
+        _write_atomic(self.json_path, json.dumps(document, indent=1).encode("utf-8"))
+
+
+def _normalise(value: Any) -> JSON:
+    return json.loads(json.dumps(value))
+
+
+_UNSERIALISABLE = object()
+
+
+def _normalise_or_marker(value: Any) -> JSON:
+    """``_normalise``, or a marker equal to no default when the value has no JSON form."""
+    try:
+        return _normalise(value)
+    except (TypeError, ValueError):
+        return _UNSERIALISABLE
+
+
+REGISTRY: dict[str, CachedFunction[Any, Any]] = {}
+"""Every cached function, by record name."""
+
+
+def cached(
+    name: str, provenance: dict[str, Any] | None = None
+) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
+    """Store the canonical result of the decorated function as ``<data dir>/<name>.{npz,json}``."""
+
+    def register(function: Callable[P, R]) -> CachedFunction[P, R]:
+        wrapper = CachedFunction(name, function, provenance)
+        existing = REGISTRY.get(name)
+        if existing is not None and _origin(existing.function) != _origin(function):
+            raise ValueError(
+                f"record name {name!r} is already used by {_origin(existing.function)}"
+            )
+        REGISTRY[name] = wrapper
+        return wrapper
+
+    return register
+
+
+def _origin(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def load_registered_modules() -> None:
+    """Import every module that may register cached functions, skipping packages not written yet."""
+    for package_name in REGISTERING_PACKAGES:
+        try:
+            package = importlib.import_module(package_name)
+        except ModuleNotFoundError as error:
+            if error.name == package_name:
+                continue
+            raise
+        for info in pkgutil.walk_packages(getattr(package, "__path__", []), f"{package_name}."):
+            if info.name.rpartition(".")[2] != "__main__":
+                importlib.import_module(info.name)
+
+
+def resolve_names(names: list[str]) -> list[CachedFunction[Any, Any]]:
+    """Registered functions for ``names`` (all if empty); ``KeyError`` names the valid ones."""
+    load_registered_modules()
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise KeyError(
+            f"unknown record {unknown[0]!r}; valid names: {', '.join(sorted(REGISTRY)) or 'none'}"
+        )
+    return [REGISTRY[n] for n in (names or sorted(REGISTRY))]
