@@ -1,0 +1,62 @@
+"""Block diagrams: layers as boxes, data as arrows, the skip path as its own arc."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, Arrow, CurvedArrow, RoundedRectangle, Text, VGroup
+
+from slides import theme
+
+
+class LayerBox(VGroup):
+    """A layer drawn as a rounded box with its name (and an optional second line)."""
+
+    def __init__(self, name: str, *, detail: str | None = None, color: str = theme.LAYER,
+                 width: float = 2.0, height: float = 1.0, font_size: int = theme.LABEL_FONT) -> None:
+        super().__init__()
+        self.box = RoundedRectangle(width=width, height=height, corner_radius=0.12, color=color, stroke_width=3)
+        self.box.set_fill(theme.PANEL, opacity=1.0)
+        lines = [Text(name, font=theme.FONT, font_size=max(font_size, theme.MIN_FONT), color=theme.TEXT)]
+        if detail:
+            lines.append(Text(detail, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED))
+        self.text = VGroup(*lines).arrange(DOWN, buff=0.08)
+        if self.text.width > width * 0.9:
+            self.text.scale_to_fit_width(width * 0.9)
+        self.text.move_to(self.box)
+        self.add(self.box, self.text)
+
+
+class LayerStack(VGroup):
+    """Boxes in a row (or column) joined by data arrows, in the order data flows."""
+
+    def __init__(self, boxes: list[LayerBox], *, direction: np.ndarray = RIGHT, buff: float = 0.6,
+                 arrow_color: str = theme.DATA) -> None:
+        super().__init__()
+        self.boxes = VGroup(*boxes).arrange(direction, buff=buff)
+        self.arrows = VGroup(
+            *(
+                Arrow(a.get_edge_center(direction), b.get_edge_center(-direction), buff=0.05,
+                      color=arrow_color, stroke_width=4, max_tip_length_to_length_ratio=0.35)
+                for a, b in zip(boxes, boxes[1:])
+            )
+        )
+        self.add(self.boxes, self.arrows)
+
+
+class SkipArc(CurvedArrow):
+    """The identity path from ``start`` to ``end``, always in the skip colour."""
+
+    def __init__(self, start: np.ndarray, end: np.ndarray, *, bend: float = -1.2,
+                 color: str = theme.SKIP, stroke_width: float = 6) -> None:
+        super().__init__(start, end, angle=bend, color=color, stroke_width=stroke_width)
+
+
+def labelled_arrow(start: np.ndarray, end: np.ndarray, text: str, *, color: str = theme.DATA,
+                   side: np.ndarray = UP, font_size: int = theme.MIN_FONT) -> VGroup:
+    """An arrow with a short label beside its middle (a tensor shape, a value)."""
+    arrow = Arrow(start, end, buff=0.05, color=color, stroke_width=4, max_tip_length_to_length_ratio=0.3)
+    tag = Text(text, font=theme.MONO_FONT, font_size=max(font_size, theme.MIN_FONT), color=color)
+    tag.next_to(arrow, side, buff=0.1)
+    return VGroup(arrow, tag)
+
+

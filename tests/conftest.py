@@ -1,0 +1,53 @@
+"""Shared fixtures: one small deck built through the real Makefile, once per test run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_DECK = "intro"
+
+
+@dataclass(frozen=True)
+class BuiltDeck:
+    name: str
+    build: Path
+    out: Path
+    log: str
+
+    def make(self, *goals: str, **variables: str) -> subprocess.CompletedProcess[str]:
+        return run_make(*goals, BUILD=str(self.build), OUT=str(self.out), DECKS=self.name, **variables)
+
+    def scene_slides(self) -> dict[str, list[dict]]:
+        from slides.pipeline.catalog import load_decks, select
+
+        (deck,) = select(load_decks(), [self.name])
+        return {
+            scene: json.loads((self.build / "slides" / f"{scene}.json").read_text())["slides"]
+            for scene in deck.scenes
+        }
+
+    def slides(self) -> list[dict]:
+        return [slide for slides in self.scene_slides().values() for slide in slides]
+
+
+def run_make(*goals: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """Run the project's Makefile; tests render at the lowest quality."""
+    variables.setdefault("QUALITY", "l")
+    args = ["make", "--no-print-directory", *goals, *(f"{k}={v}" for k, v in variables.items())]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="session")
+def built_deck(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
+    """The tour deck rendered at low quality and exported to every format."""
+    base = tmp_path_factory.mktemp("deck")
+    deck = BuiltDeck(SMALL_DECK, base / "build", base / "presentations", "")
+    result = deck.make()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return BuiltDeck(deck.name, deck.build, deck.out, result.stdout + result.stderr)
