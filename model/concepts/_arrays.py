@@ -1,0 +1,23 @@
+"""Turning torch results into values a record can hold safely."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def frozen(values: torch.Tensor | np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    """A read-only numpy copy, so a record cannot be changed by whoever reads it."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    array = np.array(values, dtype=dtype, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def fixed_values(shape: tuple[int, ...], seed: int, scale: float = 1.0) -> torch.Tensor:
+    """Seeded normal values rounded to one decimal, so they stay readable on a slide."""
+    generator = torch.Generator().manual_seed(seed)
+    values = torch.randn(shape, generator=generator, dtype=torch.float64) * scale
+    # Adding 0.0 turns -0.0 into 0.0, which would otherwise print as "-0.0".
+    return torch.round(values * 10) / 10 + 0.0
