@@ -24,4 +24,26 @@ INTRO = Deck(
     scenes=("Welcome", "TorchNumber"),
 )
 
-DECKS: tuple[Deck, ...] = (INTRO,)
+# The ResNet lecture, in two halves: the road to the problem, then the residual idea.
+RESNET_FOUNDATIONS: tuple[str, ...] = ()
+RESNET_RESIDUALS: tuple[str, ...] = ()
+RESNET = Deck(
+    name="resnet",
+    title="ResNet: why 100 layers became trainable",
+    summary="Functions, layers and convolutions; the degradation problem; residual connections, "
+    "gradient flow, blocks and the ResNet family; transfer learning and the legacy of the skip.",
+    scenes=RESNET_FOUNDATIONS + RESNET_RESIDUALS,
+)
+
+# Short concept decks, each also part of the combined `concepts` deck.
+CONCEPT_DECKS: tuple[Deck, ...] = ()
+
+CONCEPTS = Deck(
+    name="concepts",
+    title="Deep-learning concepts, all in one",
+    summary="Every concept deck in one presentation.",
+    scenes=tuple(scene for deck in CONCEPT_DECKS for scene in deck.scenes),
+)
+
+# Decks whose scenes are still being written are left out until they have one.
+DECKS: tuple[Deck, ...] = tuple(d for d in (INTRO, RESNET, *CONCEPT_DECKS, CONCEPTS) if d.scenes)

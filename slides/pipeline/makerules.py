@@ -7,6 +7,7 @@ says what gets built.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from slides.pipeline.catalog import ROOT, DeckEntry, dependencies, scene_index
@@ -73,6 +74,6 @@ def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
