@@ -274,7 +274,8 @@ def family_table(input_size: int = 224) -> FamilyTable:
         network = build_model(name, device="meta")
         with torch.device("meta"):
             paper_variant = ResNet(block, layers, stride_on="conv1")
-        flops = count_flops(network, input_shape)
+        stages = trace_stages(network, input_shape)
+        flops = sum(stage.flops for stage in stages)
         rows.append(
             FamilyRow(
                 name=name,
@@ -285,7 +286,7 @@ def family_table(input_size: int = 224) -> FamilyTable:
                 macs=flops // 2,
                 flops=flops,
                 macs_stride_on_conv1=count_flops(paper_variant, input_shape) // 2,
-                output_shape=trace_stages(network, input_shape)[-1].output_shape,
+                output_shape=stages[-1].output_shape,
                 paper_giga_macs=PAPER_GIGA_MULTIPLY_ADDS[name],
                 reference_top1_error=round(TORCHVISION_TOP1_ERROR[name], 3),
             )

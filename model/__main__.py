@@ -1,0 +1,119 @@
+"""Command line: ``python -m model [MODEL | build-data [--force] [NAME ...] | check-data]``.
+
+With no argument, prints the ImageNet and CIFAR families; with a model name, its stage trace.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from model.api import cifar_table, family_table, shape_trace_record
+from model.measure import model_names
+
+USAGE = (
+    "usage: python -m model [MODEL | build-data [--force] [NAME ...] | check-data]\n"
+    f"models: {', '.join(model_names())}"
+)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+def print_family() -> None:
+    table = family_table()
+    print(f"ImageNet ResNets at {_shape(table.input_shape)} (multiply-adds = FLOPs / 2)")
+    print(f"{'model':<10}{'layers':>7}{'params':>13}{'GMACs':>8}{'paper':>7}"
+          f"{'stride@1x1':>12}{'top-1 err':>10}  output")
+    for row in table.rows:
+        print(
+            f"{row.name:<10}{row.layers:>7}{row.params:>13,}{row.macs / 1e9:>8.3f}"
+            f"{row.paper_giga_macs:>7.1f}{row.macs_stride_on_conv1 / 1e9:>12.3f}"
+            f"{row.reference_top1_error:>10.2f}  {_shape(row.output_shape)}"
+        )
+    print(f"paper: He et al. 2015, Table 1; stride@1x1: bottleneck stride on the first 1x1 conv,"
+          f" as the paper's models; top-1 error: {table.top1_error_source}")
+    cifar = cifar_table()
+    print("\nCIFAR-10 ResNets at 1x3x32x32 (option A: plain nets have the same parameters)")
+    print(f"{'model':<10}{'layers':>7}{'params':>13}{'MMACs':>8}{'paper test err':>16}")
+    for depth, params, macs, error in zip(cifar.depths, cifar.params, cifar.macs,
+                                          cifar.paper_test_error):
+        print(f"{'resnet' + str(depth):<10}{depth:>7}{params:>13,}{macs / 1e6:>8.1f}{error:>16.2f}")
+
+
+def print_trace(name: str) -> None:
+    trace = shape_trace_record(name)
+    print(f"{name}: input {_shape(trace.input_shape)}")
+    print(f"{'stage':<10}{'output':>18}{'params':>13}{'MMACs':>11}")
+    for stage, shape, params, macs in zip(trace.stage_names, trace.shapes, trace.stage_params,
+                                          trace.stage_macs):
+        print(f"{stage:<10}{_shape(shape):>18}{params:>13,}{macs / 1e6:>11.1f}")
+    print(f"{'total':<10}{'':>18}{trace.total_params:>13,}{trace.total_macs / 1e6:>11.1f}")
+
+
+def build_data(arguments: list[str]) -> int:
+    from model.cache import resolve_names
+
+    force = "--force" in arguments
+    names = [a for a in arguments if a != "--force"]
+    try:
+        functions = resolve_names(names)
+    except KeyError as error:
+        print(error.args[0], file=sys.stderr)
+        return 2
+    if not functions:
+        print("no cached records are registered")
+    failures = 0
+    for function in functions:
+        # One broken record should not keep the others from being built.
+        try:
+            print(function.build(force=force), flush=True)
+        except Exception as error:  # noqa: BLE001
+            failures += 1
+            print(f"{function.name}: failed ({type(error).__name__}: {error})", flush=True)
+    return 1 if failures else 0
+
+
+def check_data() -> int:
+    from model.cache import resolve_names
+
+    problems = 0
+    functions = resolve_names([])
+    for function in functions:
+        status = function.status()
+        if status.state != "fresh":
+            problems += 1
+            reason = f" ({status.reason})" if status.reason else ""
+            print(f"{function.name}: {status.state}{reason}")
+    if problems:
+        print(f"{problems} of {len(functions)} records need `python -m model build-data`")
+        return 1
+    print(f"all {len(functions)} records up to date")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print_family()
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    if command == "build-data":
+        return build_data(rest)
+    if command == "check-data" and not rest:
+        return check_data()
+    if command in model_names() and not rest:
+        print_trace(command)
+        return 0
+    print(
+        f"unknown command or model {' '.join(argv)!r}; valid: build-data, check-data, "
+        f"{', '.join(model_names())}",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
