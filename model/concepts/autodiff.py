@@ -132,11 +132,9 @@ def autodiff_example() -> AutodiffExample:
         for name, latex, expression, layer, tensor in graph
     )
     forward_order = tuple(node.name for node in nodes)
-    # Layer by layer from the loss, top to bottom within a layer: a valid reverse topological
-    # order that reads naturally on the slide.
-    backward_order = tuple(
-        node.name for node in sorted(nodes, key=lambda node: (-node.layer, forward_order.index(node.name)))
-    )
+    # Layer by layer from the loss; the sort is stable, so each layer keeps its top-to-bottom
+    # order. Still a valid reverse topological order, and it reads naturally on the slide.
+    backward_order = tuple(node.name for node in sorted(nodes, key=lambda node: -node.layer))
     # The error signal reaches an edge when it reaches the edge's child.
     edges = tuple(
         GraphEdge(parent, child, local[(parent, child)])

@@ -69,7 +69,7 @@ class LossSurface:
     min_loss: float  # loss at the optimum
     w1_values: np.ndarray  # (60,) weight of the first feature, the horizontal axis
     w2_values: np.ndarray  # (60,) weight of the second feature, the vertical axis
-    loss_grid: np.ndarray  # (60, 60) float32, loss_grid[row, col] at (w1_values[col], w2_values[row])
+    loss_grid: np.ndarray  # (60, 60) float32; [row, col] is at (w1_values[col], w2_values[row])
     runs: tuple[DescentRun, ...]
 
     @property
