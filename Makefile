@@ -29,7 +29,6 @@ REVEAL_VERSION := 6.0.1
 # manim-slides looks here for reveal.js before it would try a CDN.
 REVEAL_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/manim-slides/revealjs$(REVEAL_VERSION)/reveal.js
 DATA_STAMP := build/data.stamp
-DATA_FILES := $(wildcard assets/data/*.json assets/data/*.npz)
 MODEL_SOURCES := $(shell find model -name '*.py' 2>/dev/null)
 
 PIPELINE = $(PY) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) --out $(OUT)

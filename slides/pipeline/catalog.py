@@ -158,3 +158,21 @@ def dependencies(path: Path) -> tuple[Path, ...]:
             if source is not None and source not in seen:
                 todo.append(source)
     return tuple(sorted(seen))
+
+
+def cached_records(paths: tuple[Path, ...]) -> list[str]:
+    """Names of the cached model records (``@cached("name")``) defined in ``paths``."""
+    names: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", getattr(decorator.func, "attr", None)) == "cached"
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Constant)
+                ):
+                    names.add(str(decorator.args[0].value))
+    return sorted(names)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from slides.pipeline.catalog import ROOT, DeckEntry, dependencies, scene_index
+from slides.pipeline.catalog import ROOT, DeckEntry, cached_records, dependencies, scene_index
 
 FORMATS = ("html", "pptx", "pdf")
 
@@ -47,13 +47,18 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
         source = index[scene]
         deps = dependencies(source)
         prereqs = " ".join(_rel(p) for p in deps)
-        # Scenes that read cached model data re-render when that data is rebuilt.
-        if ROOT / "model" / "cache.py" in deps:
-            prereqs += " $(DATA_FILES)"
+        # A scene that reads cached model records re-renders when one is rebuilt, and
+        # waits for `make data` to bring them up to date.
+        records = cached_records(deps)
+        order_only = "$(PYTHON_STAMP)"
+        if records:
+            files = " ".join(f"assets/data/{name}.json assets/data/{name}.npz" for name in records)
+            prereqs += f" $(wildcard {files})"
+            order_only += " $(DATA_STAMP)"
         total = len(wanted) if scene in wanted else len(scenes)
         lines += [
             f"SCENE_SOURCE_{scene} := {_rel(source)}",
-            f"$(BUILD)/slides/{scene}.json: {prereqs} | $(PYTHON_STAMP) $(DATA_STAMP)",
+            f"$(BUILD)/slides/{scene}.json: {prereqs} | {order_only}",
             f"\t@$(RENDER) {scene} --position {position}/{total}",
             "",
         ]

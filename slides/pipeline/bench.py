@@ -1,0 +1,199 @@
+"""``make bench``: how fast the course builds and rebuilds, how big the decks are.
+
+Builds into its own folders (``build/bench-*``), so ``presentations/`` keeps the
+lecturer's decks; writes the table to ``presentations/bench.md`` and prints it.
+Wall times come from the standard library's monotonic clock, CPU time and peak
+memory of each render from ``resource.getrusage`` (recorded by the render step).
+
+    python -m slides.pipeline.bench [--quality m] [--runs 3] [--skip-serial] [--decks "intro resnet"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from slides.pipeline.catalog import ROOT, load_decks, select
+
+TARGETS = {
+    "clean_j2_default_s": 600.0,
+    "clean_j2_high_s": 3600.0,
+    "noop_s": 2.0,
+    "cpu_per_video_s_at_h": 3.0,
+    "pptx_mb_at_h": 100.0,
+    "first_video_s": 1.0,
+}
+
+
+def make(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
+    started = time.monotonic()
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, **(env or {})),
+    )
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(f"error: make {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return elapsed, result.stdout
+
+
+def clean_build(quality: str, jobs: int, decks: str, build: Path, out: Path) -> float:
+    shutil.rmtree(build, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, _ = make(f"-j{jobs}", f"QUALITY={quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={decks}")
+    return seconds
+
+
+def first_video_seconds(page: Path, runs: int) -> float:
+    """Median seconds from opening the deck from disk to its first video playing."""
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
+                  "--disable-background-networking", "--disable-component-update"],
+        )
+        for _ in range(runs):
+            context = browser.new_context(offline=True)
+            tab = context.new_page()
+            started = time.monotonic()
+            tab.goto(page.as_uri())
+            tab.wait_for_function(
+                """() => { if (!window.Reveal || !Reveal.isReady()) return false;
+                           const v = Reveal.getCurrentSlide().slideBackgroundElement.querySelector('video');
+                           return v && v.currentTime > 0; }""",
+                timeout=30000, polling=10,
+            )
+            times.append(time.monotonic() - started)
+            context.close()
+        browser.close()
+    return statistics.median(times)
+
+
+def size_mb(path: Path) -> float:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+    return path.stat().st_size / 1e6 if path.exists() else float("nan")
+
+
+def verdict(value: float, target: float) -> str:
+    return "meets" if value <= target else "MISSES"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--quality", default=os.environ.get("QUALITY", "m"))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--decks", default=os.environ.get("DECKS", ""))
+    parser.add_argument("--skip-serial", action="store_true", help="skip the -j1 clean build")
+    args = parser.parse_args()
+    decks = select(load_decks(), args.decks.split())
+    deck_names = " ".join(d.name for d in decks)
+    build = ROOT / "build" / f"bench-{args.quality}"
+    out = ROOT / "build" / f"bench-{args.quality}-out"
+    make("data")  # trained records are not part of a render benchmark
+
+    rows: list[str] = []
+    parallel = clean_build(args.quality, 2, deck_names, build, out)
+    serial = None if args.skip_serial else clean_build(args.quality, 1, deck_names, build, out)
+    noops = [make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")[0]
+             for _ in range(max(args.runs, 3))]
+    noop = statistics.median(noops)
+
+    # Touch one scene's source and see what re-renders.
+    first_scene = decks[0].scenes[0]
+    from slides.pipeline.catalog import scene_index
+
+    source = scene_index()[first_scene]
+    later = time.time() + 1
+    stat = source.stat()
+    os.utime(source, (later, later))
+    try:
+        touched_s, log = make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")
+    finally:
+        os.utime(source, (stat.st_atime, stat.st_mtime))
+    rerendered = re.findall(r"\] (\w+): rendering", log)
+
+    timings = [json.loads(p.read_text()) for p in sorted((build / "timings").glob("*.json"))]
+    timings.sort(key=lambda t: -t["cpu_s"])
+    peak = max(timings, key=lambda t: t["peak_rss_mb"])
+
+    rows.append(f"# Build benchmark\n")
+    rows.append(f"Machine: {platform.node()}, {os.cpu_count()} cores, {platform.machine()}, "
+                f"Python {platform.python_version()}; quality `{args.quality}`; "
+                f"{time.strftime('%Y-%m-%d %H:%M')}.\n")
+    rows.append("## Whole course\n")
+    rows.append("| measure | seconds | target | verdict |")
+    rows.append("|---|---|---|---|")
+    target = TARGETS["clean_j2_default_s"] if args.quality != "h" else TARGETS["clean_j2_high_s"]
+    rows.append(f"| clean build, `-j2` | {parallel:.1f} | {target:.0f} | {verdict(parallel, target)} |")
+    if serial is not None:
+        rows.append(f"| clean build, `-j1` | {serial:.1f} | - | - |")
+    rows.append(f"| no-op `make` (median of {len(noops)}) | {noop:.2f} | {TARGETS['noop_s']:.0f} | "
+                f"{verdict(noop, TARGETS['noop_s'])} |")
+    only_touched = rerendered == [first_scene]
+    rows.append(f"| touch `{source.relative_to(ROOT)}` and rebuild | {touched_s:.1f} | re-renders that scene only | "
+                f"{'meets' if only_touched else 'MISSES'} (re-rendered: {', '.join(rerendered) or 'nothing'}) |")
+    rows.append(f"\nPeak memory of the largest render: {peak['peak_rss_mb']:.0f} MB ({peak['scene']}).\n")
+
+    rows.append("## Per scene\n")
+    rows.append("| scene | video s | render wall s | render CPU s | CPU s per video s |")
+    rows.append("|---|---|---|---|---|")
+    for t in timings:
+        ratio = t["cpu_s"] / t["video_s"] if t["video_s"] else float("nan")
+        flag = f" ({verdict(ratio, TARGETS['cpu_per_video_s_at_h'])} the 3.0 target)" if args.quality == "h" else ""
+        rows.append(f"| {t['scene']} | {t['video_s']:.1f} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} | {ratio:.2f}{flag} |")
+
+    rows.append("\n## Per deck\n")
+    rows.append("| deck | slides | HTML folder MB | PPTX MB | PDF MB | first video playing, s |")
+    rows.append("|---|---|---|---|---|---|")
+    for deck in decks:
+        html_mb = size_mb(out / f"{deck.name}.html") + size_mb(out / f"{deck.name}_assets")
+        first = first_video_seconds(out / f"{deck.name}.html", args.runs)
+        slides = sum(json.loads((build / "timings" / f"{s}.json").read_text())["slides"] for s in deck.scenes)
+        rows.append(f"| {deck.name} | {slides} | {html_mb:.1f} | {size_mb(out / f'{deck.name}.pptx'):.1f} | "
+                    f"{size_mb(out / f'{deck.name}.pdf'):.1f} | {first:.2f} ({verdict(first, TARGETS['first_video_s'])}) |")
+
+    # Reversed videos serve only the Qt presenter's reverse key: what do they cost?
+    longest = max(timings, key=lambda t: t["video_s"])["scene"]
+    costs = {}
+    for reverse in ("0", "1"):
+        scratch = ROOT / "build" / f"bench-reverse-{reverse}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        started = time.monotonic()
+        subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "-m", "slides.pipeline", "--build", str(scratch), "render", longest,
+             "--quality", args.quality], cwd=ROOT, env=dict(os.environ, LECTURE_REVERSE=reverse, PYTHONPATH=str(ROOT)),
+            check=True, capture_output=True,
+        )
+        costs[reverse] = time.monotonic() - started
+        shutil.rmtree(scratch, ignore_errors=True)
+    extra = costs["1"] - costs["0"]
+    rows.append("\n## Reversed videos\n")
+    rows.append(f"Rendering `{longest}` (the longest scene) takes {costs['0']:.1f} s without reversed videos and "
+                f"{costs['1']:.1f} s with them ({extra:+.1f} s, {100 * extra / costs['0']:+.0f} %). They only serve "
+                "the Qt presenter's reverse key (V); PageUp replays the previous slide without them, so the build "
+                "leaves them out unless `LECTURE_REVERSE=1`.")
+
+    text = "\n".join(rows) + "\n"
+    print(text)
+    dest = ROOT / "presentations" / "bench.md"
+    dest.parent.mkdir(exist_ok=True)
+    tmp = dest.with_name(".bench.md.tmp")
+    tmp.write_text(text)
+    tmp.replace(dest)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
