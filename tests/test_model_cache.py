@@ -1,0 +1,193 @@
+"""The record cache: exact round trip, canonical runs only, stale and corrupt files rebuilt."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import torch
+
+from model import cache
+from model.__main__ import main
+
+
+@dataclass(frozen=True)
+class Inner:
+    label: str
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class ToyRecord:
+    seed: int
+    steps: int
+    loss: float
+    converged: bool
+    name: str
+    shape: tuple[int, ...]
+    history: list[float]
+    weights: np.ndarray
+    counts: np.ndarray
+    curves: dict[str, np.ndarray]
+    inner: Inner
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Bad:
+    value: np.ndarray
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.DATA_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(cache, "REGISTRY", {})
+    return tmp_path
+
+
+@pytest.fixture
+def toy(data_dir):
+    calls = []
+
+    @cache.cached("toy", provenance={"dataset": "random numbers", "licence": "none"})
+    def toy_record(*, seed: int = 0, steps: int = 3) -> ToyRecord:
+        calls.append((seed, steps))
+        weights = torch.randn(steps, 2).numpy()  # seeded by the cache wrapper
+        rng = np.random.default_rng(seed)
+        return ToyRecord(
+            seed=seed,
+            steps=steps,
+            loss=float(weights.sum()),
+            converged=True,
+            name="toy",
+            shape=(steps, 2),
+            history=[0.5, 0.25],
+            weights=weights,
+            counts=rng.integers(0, 9, size=(2, 3)).astype(np.int16),
+            curves={"plain-20": np.arange(steps, dtype=np.float64), "resnet-20": np.ones(1)},
+            inner=Inner("x", np.array([True, False])),
+            note=None,
+        )
+
+    toy_record.calls = calls  # type: ignore[attr-defined]
+    return toy_record
+
+
+def test_canonical_run_is_stored_and_read_back_exactly(toy, data_dir):
+    first = toy()
+    assert (data_dir / "toy.json").exists() and (data_dir / "toy.npz").exists()
+    second = toy()
+    assert len(toy.calls) == 1
+    assert cache.records_equal(first, second)
+    assert second.counts.dtype == np.int16 and second.inner.values.dtype == np.bool_
+    assert isinstance(second.shape, tuple) and isinstance(second.history, list)
+    stored = json.loads((data_dir / "toy.json").read_text())
+    assert stored["function"].endswith("toy_record")
+    assert stored["arguments"] == {"seed": 0, "steps": 3} and stored["seed"] == 0
+    assert stored["provenance"] == {"dataset": "random numbers", "licence": "none"}
+    assert stored["torch_version"] == torch.__version__ and stored["seconds"] >= 0
+    assert not list(data_dir.glob("*.tmp"))
+
+
+def test_other_arguments_bypass_the_cache(toy, data_dir):
+    record = toy(steps=2)
+    assert record.weights.shape == (2, 2)
+    assert not list(data_dir.iterdir())
+    toy(steps=3)  # equal to the default: the canonical run
+    assert (data_dir / "toy.json").exists()
+
+
+def test_runs_are_deterministic(toy):
+    assert cache.records_equal(toy(seed=1), toy(seed=1))
+    assert not cache.records_equal(toy(seed=1), toy(seed=2))
+
+
+@pytest.mark.parametrize(
+    "damage,reason",
+    [
+        (lambda d: (d / "toy.json").write_text("{not json"), "bad json"),
+        (lambda d: (d / "toy.npz").write_bytes(b"PK\x03\x04 broken"), "does not match"),
+        (lambda d: (d / "toy.npz").unlink(), "npz is missing"),
+        (lambda d: _edit_json(d, lambda j: j["record"].pop("loss")), "fields differ"),
+        (lambda d: _edit_json(d, lambda j: j["record"].update(steps="3")), "expected int"),
+        (lambda d: _edit_json(d, lambda j: j.pop("code_hash")), "missing 'code_hash'"),
+    ],
+)
+def test_corrupt_files_are_rebuilt(toy, data_dir, capsys, damage, reason):
+    toy()
+    damage(data_dir)
+    capsys.readouterr()
+    record = toy()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "toy.json is corrupt (" in err[0] and reason in err[0]
+    assert err[0].endswith("; rebuilding")
+    assert len(toy.calls) == 2 and record.weights.shape == (3, 2)
+    toy()
+    assert len(toy.calls) == 2  # the rebuilt pair is good again
+
+
+@pytest.mark.parametrize(
+    "field,value,meaning",
+    [
+        ("code_hash", "0" * 64, "code changed"),
+        ("arguments", {"seed": 0, "steps": 99}, "arguments changed"),
+        ("schema", "ToyRecord(old)", "record schema changed"),
+    ],
+)
+def test_stale_files_are_rebuilt(toy, data_dir, capsys, field, value, meaning):
+    toy()
+    _edit_json(data_dir, lambda j: j.__setitem__(field, value))
+    assert toy.status() == cache.Status("stale", meaning)
+    capsys.readouterr()
+    toy()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{data_dir / 'toy.json'} is stale ({meaning}); rebuilding"]
+    assert len(toy.calls) == 2 and toy.status().state == "fresh"
+
+
+def test_code_hash_follows_project_imports_only():
+    modules = set(cache.code_sources("model.api"))
+    assert {"model.api", "model.measure", "model.resnet", "model.blocks", "model.cifar"} <= modules
+    assert "model.cache" not in modules and "model.__main__" not in modules
+    assert "model.blocks" in cache.code_sources("model.cifar")
+    assert cache.code_hash("model.cifar") != cache.code_hash("model.api")
+
+
+def test_unstorable_records_fail_even_outside_the_canonical_run(data_dir):
+    @cache.cached("bad")
+    def bad(*, seed: int = 0) -> Bad:
+        return Bad(np.float32(1.0))  # type: ignore[arg-type]
+
+    with pytest.raises(TypeError, match="expected np.ndarray, got float32"):
+        bad(seed=5)
+
+
+def test_decorator_rejects_missing_defaults_and_name_clashes(data_dir, toy):
+    with pytest.raises(TypeError, match="needs a default"):
+        cache.cached("nodefault")(lambda steps: None)
+    with pytest.raises(ValueError, match="already used"):
+        cache.cached("toy")(lambda seed=0: None)
+
+
+def test_build_and_check_commands(toy, data_dir, capsys, monkeypatch):
+    monkeypatch.setattr(cache, "REGISTERING_PACKAGES", ())
+    assert main(["check-data"]) == 1
+    assert "toy: missing" in capsys.readouterr().out
+    assert main(["build-data"]) == 0
+    assert capsys.readouterr().out.startswith("toy: rebuilt in ")
+    assert main(["build-data", "toy"]) == 0
+    assert capsys.readouterr().out == "toy: up to date\n"
+    assert main(["build-data", "--force", "toy"]) == 0
+    assert "toy: rebuilt in" in capsys.readouterr().out
+    assert main(["check-data"]) == 0
+    assert main(["build-data", "nope"]) == 2
+    assert "valid names: toy" in capsys.readouterr().err
+
+
+def _edit_json(directory, change):
+    path = directory / "toy.json"
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
