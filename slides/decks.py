@@ -36,7 +36,14 @@ RESNET = Deck(
 )
 
 # Short concept decks, each also part of the combined `concepts` deck.
-CONCEPT_DECKS: tuple[Deck, ...] = ()
+ATTENTION = Deck(
+    name="attention",
+    title="Attention",
+    summary="One decoder step: dot-product scores, softmax weights and the context vector, computed by torch.",
+    scenes=("Attention",),
+)
+
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION,)
 
 CONCEPTS = Deck(
     name="concepts",
