@@ -116,7 +116,9 @@ class ShapeTrace:
     total_macs: int
 
 
-def shape_trace_record(name: str = "resnet50", input_shape: tuple[int, ...] | None = None) -> ShapeTrace:
+def shape_trace_record(
+    name: str = "resnet50", input_shape: tuple[int, ...] | None = None
+) -> ShapeTrace:
     """The stage-by-stage trace of model ``name`` (see ``model.measure.model_names``)."""
     shape = tuple(input_shape) if input_shape is not None else default_input_shape(name)
     stages = trace_stages(build_model(name, device="meta"), shape)
@@ -399,7 +401,9 @@ def batchnorm_relu_example(
 ) -> BatchNormReluExample:
     """A small batch (values with one decimal) normalised per channel, then rectified."""
     generator = torch.Generator().manual_seed(seed)
-    x = torch.round(torch.randn(batch, channels, size, size, generator=generator, dtype=torch.float64) * 20) / 10
+    noise = torch.randn(batch, channels, size, size, generator=generator, dtype=torch.float64)
+    # One decimal place keeps the numbers readable on a slide.
+    x = torch.round(noise * 20) / 10
     bn = nn.BatchNorm2d(channels).double().train()
     relu = nn.ReLU()
     with torch.no_grad():

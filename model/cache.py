@@ -96,7 +96,8 @@ def schema_of(hint: Any) -> str:
         return f"optional[{schema_of(inner_optional)}]"
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (tuple, list, dict):
-        return f"{origin.__name__}[{','.join('...' if a is Ellipsis else schema_of(a) for a in args)}]"
+        inner = ",".join("..." if a is Ellipsis else schema_of(a) for a in args)
+        return f"{origin.__name__}[{inner}]"
     if hint in (bool, int, float, str, type(None)):
         return hint.__name__
     raise TypeError(
@@ -130,7 +131,10 @@ def _encode(value: Any, hint: Any, where: str, arrays: dict[str, np.ndarray]) ->
         if not isinstance(value, origin):
             raise TypeError(f"{where}: expected {origin.__name__}, got {type(value).__name__}")
         item_hints = _item_hints(args, len(value), where)
-        return [_encode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(value, item_hints))]
+        return [
+            _encode(v, h, f"{where}[{i}]", arrays)
+            for i, (v, h) in enumerate(zip(value, item_hints))
+        ]
     if origin is dict:
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
             raise TypeError(f"{where}: expected a dict with str keys")
@@ -140,7 +144,7 @@ def _encode(value: Any, hint: Any, where: str, arrays: dict[str, np.ndarray]) ->
 
 
 def _item_hints(args: tuple[Any, ...], length: int, where: str) -> list[Any]:
-    if len(args) == 2 and args[1] is Ellipsis or len(args) == 1:
+    if (len(args) == 2 and args[1] is Ellipsis) or len(args) == 1:
         return [args[0]] * length
     if len(args) != length:
         raise TypeError(f"{where}: expected {len(args)} items, got {length}")
@@ -172,7 +176,8 @@ def _decode(data: JSON, hint: Any, where: str, arrays: dict[str, np.ndarray]) ->
     if dataclasses.is_dataclass(hint):
         fields = _field_hints(hint)  # type: ignore[arg-type]
         if not isinstance(data, dict) or set(data) != set(fields):
-            raise CorruptRecord(f"{where}: fields differ from {hint.__name__}")  # type: ignore[union-attr]
+            expected = hint.__name__  # type: ignore[union-attr]
+            raise CorruptRecord(f"{where}: fields differ from {expected}")
         values = {k: _decode(data[k], h, f"{where}.{k}", arrays) for k, h in fields.items()}
         return hint(**values)  # type: ignore[operator]
     inner_optional = _optional_inner(hint)
@@ -186,7 +191,10 @@ def _decode(data: JSON, hint: Any, where: str, arrays: dict[str, np.ndarray]) ->
             item_hints = _item_hints(args, len(data), where)
         except TypeError as error:
             raise CorruptRecord(str(error)) from None
-        items = [_decode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(data, item_hints))]
+        items = [
+            _decode(v, h, f"{where}[{i}]", arrays)
+            for i, (v, h) in enumerate(zip(data, item_hints))
+        ]
         return origin(items)
     if origin is dict:
         if not isinstance(data, dict):

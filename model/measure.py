@@ -16,7 +16,6 @@ import torch
 from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from model.blocks import ResidualBlock
 from model.cifar import CIFAR_DEPTHS, resnet_cifar
 from model.resnet import (
     IMAGENET_LAYOUTS,
@@ -241,7 +240,6 @@ __all__ = [
     "TOP1_ERROR_SOURCE",
     "TORCHVISION_TOP1_ERROR",
     "BlockMeasure",
-    "ResidualBlock",
     "StageMeasure",
     "block_measures",
     "build_model",

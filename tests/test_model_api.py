@@ -111,7 +111,8 @@ def test_conv_example_equals_torch(stride, padding):
     assert np.array_equal(example.output, expected)
     assert np.array_equal(example.sums, example.output)
     top, left = example.window_origins[-1, -1]
-    assert np.array_equal(example.windows[-1, -1], example.padded_input[top:top + 3, left:left + 3])
+    last_window = example.padded_input[top : top + 3, left : left + 3]
+    assert np.array_equal(example.windows[-1, -1], last_window)
     assert np.array_equal(example.products[-1, -1], example.windows[-1, -1] * kernel)
 
 
@@ -163,7 +164,8 @@ def test_records_hold_no_tensors_and_are_deterministic():
                conv_example(np.eye(3), np.ones((2, 2)))]
     for record in records:
         assert dataclasses.is_dataclass(record)
-        assert all(isinstance(v, (int, float, str, bool, np.ndarray)) for v in _plain_values(record))
+        leaves = _plain_values(record)
+        assert all(isinstance(v, (int, float, str, bool, np.ndarray)) for v in leaves)
     assert records_equal(identity_block_demo(), identity_block_demo())
     assert records_equal(batchnorm_relu_example(), batchnorm_relu_example())
 
@@ -182,3 +184,17 @@ def test_cli_trace_and_bad_name(capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
     assert "resnet50" in captured.err
+
+
+def test_import_model_stays_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, model; heavy = [m for m in ('sklearn', 'skimage', 'manim', "
+        "'model.experiments') if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
