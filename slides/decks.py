@@ -26,7 +26,7 @@ INTRO = Deck(
 
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
 RESNET_FOUNDATIONS: tuple[str, ...] = ()
-RESNET_RESIDUALS: tuple[str, ...] = ()
+RESNET_RESIDUALS: tuple[str, ...] = ("ResidualConnection", "BasicVsBottleneck", "WholeNetwork")
 RESNET = Deck(
     name="resnet",
     title="ResNet: why 100 layers became trainable",

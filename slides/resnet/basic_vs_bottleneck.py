@@ -1,0 +1,90 @@
+"""The two block types: basic (3x3, 3x3) and bottleneck (1x1, 3x3, 1x1), with their costs."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write
+
+from model.api import BlockTrace, block_trace
+from slides import theme
+from slides.base import LectureSlide
+from slides.common import label
+from slides.common.residual import ResidualBlockDiagram
+
+
+def block_traces() -> tuple[BlockTrace, BlockTrace]:
+    """The basic block of ResNet-18/34 and the bottleneck of ResNet-50, both on a 56x56 map."""
+    return block_trace("basic"), block_trace("bottleneck")
+
+
+def layer_lines(trace: BlockTrace) -> tuple[list[str], list[str]]:
+    """Box names ("3x3 conv") and details (channels in -> out, weights) for each conv."""
+    names = [f"{k}x{k} conv" for k in trace.kernel_sizes]
+    details = [
+        f"{c_in} \u2192 {c_out},  {params:,} w"
+        for c_in, c_out, params in zip(trace.layer_in_channels, trace.layer_out_channels, trace.layer_params)
+    ]
+    return names, details
+
+
+def block_picture(trace: BlockTrace) -> ResidualBlockDiagram:
+    names, details = layer_lines(trace)
+    return ResidualBlockDiagram(
+        names, details=details, after=(), direction=DOWN, side=RIGHT, input_label=f"{trace.in_channels} ch",
+        output_label=None, skip_label=None, box_width=3.4, box_height=0.75, gap=0.18,
+        skip_offset=0.45,
+    )
+
+
+def cost_lines(trace: BlockTrace) -> VGroup:
+    """The whole block's parameters and multiply-adds (BN included), as the model counts them."""
+    return VGroup(
+        label(f"parameters: {trace.params:,}", color=theme.TEXT),
+        label(f"mult-adds ({trace.size}x{trace.size}): {trace.macs / 1e6:.1f} M", color=theme.TEXT),
+    ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+
+
+class BasicVsBottleneck(LectureSlide):
+    def construct(self) -> None:
+        self.next_slide(
+            notes="ResNets use two kinds of block. ResNet-18 and 34 use the basic block: two 3x3 "
+            "convolutions on 64 channels, with the skip around them."
+        )
+        self.heading = self.title("Basic block vs bottleneck block")
+        basic, bottleneck = block_traces()
+        self.basic = self.show_block(basic, "basic (ResNet-18/34)", LEFT)
+
+        self.next_slide(
+            notes="ResNet-50 and deeper use the bottleneck: a 1x1 convolution squeezes 256 channels "
+            "to 64, the 3x3 works on 64, and another 1x1 expands back to 256."
+        )
+        self.bottleneck = self.show_block(bottleneck, "bottleneck (ResNet-50/101/152)", RIGHT)
+
+        self.next_slide(
+            notes="The cost, counted by the model: the bottleneck carries four times as many channels "
+            "for about the same parameters and multiply-adds. That is what makes 50, 101 and 152 "
+            "layers affordable."
+        )
+        self.show_costs(basic, bottleneck)
+
+    def show_block(self, trace: BlockTrace, name: str, edge: np.ndarray) -> VGroup:
+        picture = block_picture(trace)
+        heading = label(name, size=theme.LABEL_FONT, color=theme.HIGHLIGHT)
+        column = VGroup(heading, picture).arrange(DOWN, buff=0.25)
+        column.next_to(self.heading, DOWN, buff=0.2).to_edge(edge, buff=0.8)
+        if edge is LEFT:
+            self.play(Write(self.heading), FadeIn(heading))
+        else:
+            self.play(FadeIn(heading))
+        self.play(FadeIn(picture.main_parts), run_time=1.0)
+        self.play(Create(picture.skip), run_time=0.8)
+        return VGroup(column, picture)
+
+    def show_costs(self, basic: BlockTrace, bottleneck: BlockTrace) -> None:
+        lines = []
+        for block, trace in ((self.basic, basic), (self.bottleneck, bottleneck)):
+            costs = cost_lines(trace).next_to(block[0], DOWN, buff=0.25).align_to(block[0], LEFT)
+            lines.append(costs)
+        self.play(*(FadeIn(c, shift=0.2 * UP) for c in lines))
+        self.play(*(Indicate(c, color=theme.HIGHLIGHT) for c in lines))
+

@@ -1,0 +1,111 @@
+"""ResNet-50 stage by stage, then the whole family: layers, parameters, multiply-adds."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write
+
+from model.api import FamilyTable, ShapeTrace, family_table, shape_trace_record
+from model.measure import PAPER_GIGA_MULTIPLY_ADDS
+from slides import theme
+from slides.base import LectureSlide
+from slides.common import label
+
+# Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
+SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
+RESNET50_INPUT = (2, 3, 224, 224)
+
+
+def resnet50_trace() -> ShapeTrace:
+    """ResNet-50 run stage by stage on a batch of two 224x224 RGB images."""
+    return shape_trace_record("resnet50", RESNET50_INPUT)
+
+
+def resnet_family() -> FamilyTable:
+    """ResNet-18/34/50/101/152 measured at 224x224."""
+    return family_table()
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55) -> VGroup:
+    """Rows of cells with columns aligned: first column left, the others right-aligned."""
+    cells = [[label(text, size=theme.MIN_FONT, color=color, mono=i > 0) for i, text in enumerate(row)]
+             for row, color in zip(rows, colors)]
+    widths = [max(row[c].width for row in cells) for c in range(len(cells[0]))]
+    lines = VGroup()
+    for row in cells:
+        line = VGroup()
+        x = 0.0
+        for c, cell in enumerate(row):
+            # Left edge of the column for the name, right edge for numbers.
+            cell.move_to([x + (cell.width / 2 if c == 0 else widths[c] - cell.width / 2), 0, 0])
+            # Tops aligned: commas and descenders would otherwise shift the centres of the cells.
+            cell.align_to(row[0], UP)
+            line.add(cell)
+            x += widths[c] + buff
+        lines.add(line)
+    lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+    return lines
+
+
+class WholeNetwork(LectureSlide):
+    def construct(self) -> None:
+        self.next_slide(
+            notes="Now the whole ResNet-50. A batch of two RGB images of 224 by 224 pixels goes in; "
+            "each stage halves the picture and widens the channels; two rows of 1000 class scores come out."
+        )
+        self.heading = self.title("ResNet-50, stage by stage")
+        self.show_trace(resnet50_trace())
+        self.show_family(resnet_family())
+
+    def show_trace(self, trace: ShapeTrace) -> None:
+        rows = [["input", shape_text(trace.input_shape), "parameters"]]
+        colors = [theme.DATA]
+        for name, shape, params in zip(trace.stage_names, trace.shapes, trace.stage_params):
+            if name in SHOWN_STAGES:
+                rows.append([name, shape_text(shape), f"{params:,}"])
+                colors.append(theme.OUTPUT if name == "fc" else theme.TEXT)
+        rows.append(["total", "", f"{trace.total_params:,}"])
+        colors.append(theme.HIGHLIGHT)
+        grid = table(rows, colors).next_to(self.heading, DOWN, buff=0.45)
+        self.play(Write(self.heading), FadeIn(grid[0]))
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25),
+                  run_time=1.5)
+        self.play(FadeIn(grid[-1]))
+
+        self.next_slide(
+            notes="Most parameters sit in the last stages, where the maps are small but the channels "
+            "many; the final layer turns 2048 features into 1000 scores."
+        )
+        self.play(Indicate(grid[-2], color=theme.HIGHLIGHT), Indicate(grid[-1], color=theme.HIGHLIGHT))
+        self.trace_table = grid
+
+    def show_family(self, family: FamilyTable) -> None:
+        self.next_slide(
+            notes="The family: the same stages with more blocks. Parameters and multiply-adds are "
+            "counted by our model; the last column is the paper's own figure, which counts the "
+            "stride in a slightly different place."
+        )
+        heading = self.title("The ResNet family (224 x 224 input)")
+        rows = [["model", "layers", "parameters", "mult-adds", "paper"]]
+        colors = [theme.MUTED]
+        for row in family.rows:
+            rows.append([
+                row.name.replace("resnet", "ResNet-"), str(row.layers), f"{row.params:,}",
+                f"{row.macs / 1e9:.2f} G", f"{PAPER_GIGA_MULTIPLY_ADDS[row.name]:.1f} G",
+            ])
+            colors.append(theme.TEXT)
+        grid = table(rows, colors, buff=0.8).next_to(heading, DOWN, buff=0.6)
+        source = self.caption("paper: He et al. 2015, Table 1;  all other columns computed by the model")
+        self.clear_slide()
+        self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
+
+        self.next_slide(
+            notes="Going from 34 to 50 layers swaps basic blocks for bottlenecks: a few more "
+            "parameters, about the same compute, and a better network."
+        )
+        frames = VGroup(*(SurroundingRectangle(grid[i], color=theme.HIGHLIGHT, buff=0.08) for i in (2, 3)))
+        self.play(FadeIn(frames))
