@@ -43,7 +43,15 @@ ATTENTION = Deck(
     scenes=("Attention",),
 )
 
-CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION,)
+RAVINES = Deck(
+    name="ravines",
+    title="Ravines",
+    summary="Gradient descent zig-zags down a long thin valley of real data's loss; normalised "
+    "inputs make it round, and momentum helps too.",
+    scenes=("Ravines",),
+)
+
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, RAVINES)
 
 CONCEPTS = Deck(
     name="concepts",
