@@ -118,7 +118,7 @@ scene: $(BUILD)/slides/$(SCENE).json ## render SCENE=<Name> alone and print wher
 
 # --- checks ----------------------------------------------------------------
 
-test: $(PYTHON_STAMP) $(REVEAL_STAMP) ## run the test suite (renders a small deck at low quality)
+test: $(PYTHON_STAMP) $(REVEAL_STAMP) ## run the test suite (renders every deck at low quality)
 	@$(PY) -m pytest $(PYTEST_FLAGS)
 
 bench: $(PYTHON_STAMP) $(REVEAL_STAMP) ## measure build speed and deck sizes; writes presentations/bench.md
