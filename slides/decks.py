@@ -25,7 +25,7 @@ INTRO = Deck(
 )
 
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
-RESNET_FOUNDATIONS: tuple[str, ...] = ()
+RESNET_FOUNDATIONS: tuple[str, ...] = ("LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF")
 RESNET_RESIDUALS: tuple[str, ...] = ("ResidualConnection", "BasicVsBottleneck", "WholeNetwork")
 RESNET = Deck(
     name="resnet",

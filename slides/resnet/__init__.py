@@ -1,0 +1,1 @@
+"""The ResNet lecture: from functions and convolutions to residual networks."""

@@ -1,0 +1,164 @@
+"""Inside f: a real ResNet-18, layer by layer, with the shape of the tensor after each layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+    ReplacementTransform, SurroundingRectangle, VGroup, Write,
+)
+from torch import nn
+
+from model.api import ShapeTrace, shape_trace_record
+from model.resnet import resnet18, weighted_layers
+from slides import theme
+from slides.base import LectureSlide
+from slides.common.diagrams import LayerBox
+from slides.common.text import label
+
+MODEL = "resnet18"
+INPUT_SHAPE = (1, 3, 224, 224)
+
+
+@dataclass(frozen=True)
+class LayerTable:
+    """ResNet-18 stage by stage: what each stage is (read off the module) and its output shape."""
+
+    trace: ShapeTrace
+    descriptions: tuple[str, ...]
+    weighted_layers: int
+
+
+def _describe(module: nn.Module) -> str:
+    """A one-line description of a stage, read from the module's own settings."""
+    if isinstance(module, nn.Conv2d):
+        k, s = module.kernel_size[0], module.stride[0]
+        return f"conv {k}x{k}, {module.out_channels} filters, stride {s}"
+    if isinstance(module, nn.BatchNorm2d):
+        return f"batch norm over {module.num_features} channels"
+    if isinstance(module, nn.ReLU):
+        return "ReLU: max(0, x)"
+    if isinstance(module, nn.MaxPool2d):
+        return f"max pool {module.kernel_size}x{module.kernel_size}, stride {module.stride}"
+    if isinstance(module, nn.Sequential):
+        convs = [m for m in module.modules() if isinstance(m, nn.Conv2d) and m.kernel_size[0] == 3]
+        return f"{len(module)} blocks: {len(convs)} convs 3x3, {convs[-1].out_channels} filters"
+    if isinstance(module, nn.AdaptiveAvgPool2d):
+        return "average pool over the whole map"
+    if isinstance(module, nn.Flatten):
+        return "flatten to a vector"
+    if isinstance(module, nn.Linear):
+        return f"fully connected {module.in_features} -> {module.out_features}"
+    return type(module).__name__
+
+
+def layer_table() -> LayerTable:
+    """The measured shape trace of ResNet-18 on one 224x224 RGB image, with stage descriptions."""
+    network = resnet18()
+    trace = shape_trace_record(MODEL, INPUT_SHAPE)
+    stages = dict(network.named_stages())
+    return LayerTable(
+        trace=trace,
+        descriptions=tuple(_describe(stages[name]) for name in trace.stage_names),
+        weighted_layers=weighted_layers(network),
+    )
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return " x ".join(str(n) for n in shape)
+
+
+class WhatIsF(LectureSlide):
+    def construct(self) -> None:
+        self.table = layer_table()
+        self.next_slide(
+            notes="So what is f? Let us open a real one: ResNet-18, which takes a 224 by 224 colour "
+            "image and returns 1000 scores, one per ImageNet class."
+        )
+        self.show_black_box()
+        self.next_slide(
+            notes="Inside, f is a chain of simple layers. Next to each layer is the exact shape of "
+            "the tensor it outputs, measured by running the model: batch, channels, height, width."
+        )
+        self.open_box()
+        self.next_slide(
+            notes="Read the shapes down the column: the picture shrinks from 224 to 7 pixels across "
+            "while the channels grow from 3 to 512. Space is traded for features."
+        )
+        self.show_trend()
+        self.next_slide(
+            notes="Counting only layers with weights, the convolutions and the final fully connected "
+            "layer, gives the 18 in the name, and over eleven million parameters."
+        )
+        self.show_totals()
+
+    def show_black_box(self) -> None:
+        trace = self.table.trace
+        self.heading = self.title("What is f?  ResNet-18, opened")
+        self.box = LayerBox("f", detail="ResNet-18", width=2.4, height=1.4, font_size=theme.HEADING_FONT)
+        x_text = label(f"x: {_shape_text(trace.input_shape)}", size=theme.LABEL_FONT, color=theme.DATA, mono=True)
+        y_text = label(f"y: {_shape_text(trace.shapes[-1])}", size=theme.LABEL_FONT, color=theme.OUTPUT, mono=True)
+        VGroup(x_text, self.box, y_text).arrange(RIGHT, buff=1.2)
+        arrows = VGroup(
+            Arrow(x_text.get_right(), self.box.get_left(), buff=0.1, color=theme.DATA),
+            Arrow(self.box.get_right(), y_text.get_left(), buff=0.1, color=theme.OUTPUT),
+        )
+        self.outside = VGroup(x_text, y_text, arrows)
+        self.play(Write(self.heading))
+        self.play(FadeIn(self.box), FadeIn(x_text), GrowArrow(arrows[0]))
+        self.play(GrowArrow(arrows[1]), FadeIn(y_text))
+
+    def open_box(self) -> None:
+        trace, descriptions = self.table.trace, self.table.descriptions
+        size = theme.MIN_FONT
+        rows = VGroup()
+        input_row = VGroup(
+            label("input", size=size, color=theme.DATA, mono=True),
+            label("a colour image", size=size, color=theme.MUTED),
+            label(_shape_text(trace.input_shape), size=size, color=theme.DATA, mono=True),
+        )
+        rows.add(input_row)
+        for name, text, shape in zip(trace.stage_names, descriptions, trace.shapes):
+            color = theme.OUTPUT if name == trace.stage_names[-1] else theme.DATA
+            rows.add(VGroup(
+                label(name, size=size, color=theme.LAYER, mono=True),
+                label(text, size=size),
+                label(_shape_text(shape), size=size, color=color, mono=True),
+            ))
+        # Three aligned columns: layer name, what it does, output shape.
+        widths = [max(r[c].width for r in rows) for c in range(3)]
+        starts = [0.0, widths[0] + 0.6, widths[0] + widths[1] + 1.2]
+        for index, r in enumerate(rows):
+            for column, start in enumerate(starts):
+                r[column].move_to([start + r[column].width / 2, -index * 0.43, 0])
+        header = VGroup(
+            label("layer", size=size, color=theme.MUTED),
+            label("what it does", size=size, color=theme.MUTED),
+            label("output shape", size=size, color=theme.MUTED),
+        )
+        for h, c in zip(header, rows[0]):
+            h.next_to(c, UP, buff=0.3).align_to(c, LEFT)
+        self.rows = VGroup(header, rows)
+        self.rows.next_to(self.heading, DOWN, buff=0.25)
+        self.play(FadeOut(self.outside), ReplacementTransform(self.box, header))
+        self.play(LaggedStart(*(FadeIn(r, shift=0.2 * DOWN) for r in rows), lag_ratio=0.15), run_time=1.5)
+        self.shape_rows = rows
+
+    def show_trend(self) -> None:
+        rows = self.shape_rows
+        first, last_map = rows[0][2], rows[self.table.trace.stage_names.index("layer4") + 1][2]
+        frames = VGroup(*(SurroundingRectangle(m, color=theme.HIGHLIGHT, buff=0.06) for m in (first, last_map)))
+        self.play(FadeIn(frames))
+        self.play(Indicate(last_map, color=theme.HIGHLIGHT, scale_factor=1.05))
+        self.frames = frames
+
+    def show_totals(self) -> None:
+        trace = self.table.trace
+        total = label(
+            f"{self.table.weighted_layers} weighted layers  ·  {trace.total_params:,} parameters  ·  "
+            f"{trace.total_macs / 1e9:.1f} G multiply-adds",
+            size=theme.MIN_FONT, color=theme.HIGHLIGHT,
+        )
+        total.next_to(self.rows, DOWN, buff=0.25)
+        self.play(FadeOut(self.frames), Write(total))
