@@ -6,7 +6,7 @@
 #
 # QUALITY=l|m|h|k picks the render quality (480p15, 720p30, 1080p60, 2160p60).
 # The default, m, builds the whole course in minutes on a 2-core laptop;
-# use QUALITY=h for the lecture hall.
+# use QUALITY=h for the lecture hall. Scenes render in parallel, one per core.
 
 QUALITY ?= m
 BUILD ?= build/$(QUALITY)
@@ -14,6 +14,11 @@ OUT ?= presentations
 DECKS_FILE ?= slides/decks.py
 # Space-separated deck names to build (default: every deck in the deck list).
 DECKS ?=
+
+# Render one scene per core unless the command line says otherwise (make -j1).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+  MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
