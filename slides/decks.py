@@ -43,6 +43,14 @@ ATTENTION = Deck(
     scenes=("Attention",),
 )
 
+AUTODIFF = Deck(
+    name="autodiff",
+    title="Automatic differentiation",
+    summary="A small network's loss as a computation graph: forward values, then the backward pass, "
+    "each gradient equal to torch.autograd's.",
+    scenes=("AutomaticDifferentiation",),
+)
+
 RAVINES = Deck(
     name="ravines",
     title="Ravines",
@@ -51,7 +59,7 @@ RAVINES = Deck(
     scenes=("Ravines",),
 )
 
-CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, RAVINES)
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, RAVINES)
 
 CONCEPTS = Deck(
     name="concepts",

@@ -14,7 +14,14 @@ from torch import nn
 from torch.nn import functional as F
 
 from model.concepts import attention as attention_model
+from model.concepts import autodiff as autodiff_model
 from slides.concepts.attention import attention_data
+from slides.concepts.autodiff import autodiff_data
+
+
+def double(values: object) -> torch.Tensor:
+    """Constants in float64: a float32 detour would lose the digits the slides print."""
+    return torch.tensor(values, dtype=torch.float64)
 
 
 def close(shown: object, expected: torch.Tensor | float) -> bool:
@@ -39,3 +46,61 @@ def test_attention_scores_weights_and_context() -> None:
     assert close(data.context, context)
     assert data.attended_token == data.source_tokens[int(weights.argmax())] == "cat"
     assert data.target_token == "chat"
+
+
+# Automatic differentiation ----------------------------------------------------------------
+
+
+def test_autodiff_values_and_gradients_match_autograd() -> None:
+    data = autodiff_data()
+    w = autodiff_model.HIDDEN_WEIGHTS
+    hidden = nn.Linear(2, 2).double()
+    output = nn.Linear(2, 1).double()
+    with torch.no_grad():
+        hidden.weight.copy_(double([[w["w11"], w["w12"]], [w["w21"], w["w22"]]]))
+        hidden.bias.copy_(double(list(autodiff_model.HIDDEN_BIASES.values())))
+        output.weight.copy_(double([list(autodiff_model.OUTPUT_WEIGHTS.values())]))
+        output.bias.copy_(double(list(autodiff_model.OUTPUT_BIAS.values())))
+    x = torch.tensor([list(autodiff_model.INPUTS.values())], dtype=torch.float64, requires_grad=True)
+    z = hidden(x)
+    h = torch.sigmoid(z)
+    y = output(h)
+    loss = F.mse_loss(y, torch.tensor([[data.target]], dtype=torch.float64)) / 2
+    for tensor in (z, h, y):
+        tensor.retain_grad()
+    loss.backward()
+
+    expected = {
+        "x1": (x[0, 0], x.grad[0, 0]), "x2": (x[0, 1], x.grad[0, 1]),
+        "z1": (z[0, 0], z.grad[0, 0]), "z2": (z[0, 1], z.grad[0, 1]),
+        "h1": (h[0, 0], h.grad[0, 0]), "h2": (h[0, 1], h.grad[0, 1]),
+        "y": (y[0, 0], y.grad[0, 0]), "L": (loss, 1.0),
+    }
+    assert set(expected) == {node.name for node in data.nodes}
+    for name, (value, grad) in expected.items():
+        assert close(data.node(name).value, value.detach()), name
+        assert close(data.node(name).grad, grad), name
+    parameter_grads = {
+        "w11": hidden.weight.grad[0, 0], "w12": hidden.weight.grad[0, 1],
+        "w21": hidden.weight.grad[1, 0], "w22": hidden.weight.grad[1, 1],
+        "b1": hidden.bias.grad[0], "b2": hidden.bias.grad[1],
+        "v1": output.weight.grad[0, 0], "v2": output.weight.grad[0, 1], "c": output.bias.grad[0],
+    }
+    assert {p.name for p in data.parameters} == set(parameter_grads)
+    for name, grad in parameter_grads.items():
+        assert close(data.parameter(name).grad, grad), name
+
+
+def test_autodiff_edges_obey_the_chain_rule() -> None:
+    """Each gradient on the slide is the sum over outgoing edges of child gradient x local derivative."""
+    data = autodiff_data()
+    for node in data.nodes:
+        outgoing = [e for e in data.edges if e.parent == node.name]
+        if outgoing:
+            total = sum(data.node(e.child).grad * e.local_derivative for e in outgoing)
+            assert node.grad == pytest.approx(total, abs=1e-12), node.name
+    # The backward order visits a node only after every node it feeds.
+    seen: set[str] = set()
+    for name in data.backward_order:
+        assert all(e.child in seen for e in data.edges if e.parent == name), name
+        seen.add(name)
