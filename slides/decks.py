@@ -51,6 +51,14 @@ AUTODIFF = Deck(
     scenes=("AutomaticDifferentiation",),
 )
 
+BATCHNORM = Deck(
+    name="batchnorm",
+    title="Batch normalization",
+    summary="One batch through nn.BatchNorm1d: per-feature mean and variance, normalised values that "
+    "sum to zero, gamma and beta, then the running statistics used at inference.",
+    scenes=("BatchNormalization",),
+)
+
 RAVINES = Deck(
     name="ravines",
     title="Ravines",
@@ -59,7 +67,7 @@ RAVINES = Deck(
     scenes=("Ravines",),
 )
 
-CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, RAVINES)
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, BATCHNORM, RAVINES)
 
 CONCEPTS = Deck(
     name="concepts",

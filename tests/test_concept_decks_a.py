@@ -15,8 +15,10 @@ from torch.nn import functional as F
 
 from model.concepts import attention as attention_model
 from model.concepts import autodiff as autodiff_model
+from model.concepts import batchnorm as batchnorm_model
 from slides.concepts.attention import attention_data
 from slides.concepts.autodiff import autodiff_data
+from slides.concepts.batchnorm import batchnorm_data
 
 
 def double(values: object) -> torch.Tensor:
@@ -104,3 +106,56 @@ def test_autodiff_edges_obey_the_chain_rule() -> None:
     for name in data.backward_order:
         assert all(e.child in seen for e in data.edges if e.parent == name), name
         seen.add(name)
+
+
+# Batch normalisation ----------------------------------------------------------------------
+
+
+def test_batchnorm_training_statistics_and_outputs() -> None:
+    data = batchnorm_data()
+    dataset = double(batchnorm_model.DATASET)
+    batch = dataset[: batchnorm_model.BATCH_SIZE]
+    hidden = F.linear(batch, double(batchnorm_model.LINEAR_WEIGHT), double(batchnorm_model.LINEAR_BIAS))
+    gamma, beta = double(batchnorm_model.GAMMA), double(batchnorm_model.BETA)
+    mean = hidden.sum(dim=0) / len(hidden)
+    variance = ((hidden - mean) ** 2).sum(dim=0) / len(hidden)  # biased: divide by n
+    normalized = (hidden - mean) / torch.sqrt(variance + data.eps)
+    output = F.batch_norm(hidden, None, None, gamma, beta, training=True, eps=batchnorm_model.EPS)
+
+    assert close(data.batch, batch) and close(data.hidden, hidden)
+    assert close(data.mean, mean) and close(data.variance, variance)
+    assert close(data.unbiased_variance, variance * len(hidden) / (len(hidden) - 1))
+    assert close(data.normalized, normalized)
+    # The claim the slide makes: every column of normalised values sums to zero.
+    assert close(data.normalized_sums, torch.zeros(3))
+    assert close(data.normalized.sum(axis=0), torch.zeros(3))
+    assert close(data.gamma, gamma) and close(data.beta, beta)
+    assert close(data.output, output) and close(data.output, gamma * normalized + beta)
+
+
+def test_batchnorm_running_statistics_and_eval_mode() -> None:
+    data = batchnorm_data()
+    weight, bias = double(batchnorm_model.LINEAR_WEIGHT), double(batchnorm_model.LINEAR_BIAS)
+    gamma, beta = double(batchnorm_model.GAMMA), double(batchnorm_model.BETA)
+    batches = double(batchnorm_model.DATASET).split(batchnorm_model.BATCH_SIZE)
+    running_mean, running_var = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+    new_hidden = F.linear(double(batchnorm_model.NEW_EXAMPLE), weight, bias)
+    results = {}
+    for step in range(1, batchnorm_model.LONG_RUN_STEPS + 1):
+        hidden = F.linear(batches[(step - 1) % len(batches)], weight, bias)
+        # The functional form updates the running tensors in place, as the module does.
+        F.batch_norm(hidden, running_mean, running_var, gamma, beta, training=True,
+                     momentum=batchnorm_model.MOMENTUM, eps=batchnorm_model.EPS)
+        assert close(data.running_mean_history[step], running_mean)
+        assert close(data.running_var_history[step], running_var)
+        eval_output = F.batch_norm(new_hidden[None], running_mean, running_var, gamma, beta,
+                                   training=False, eps=batchnorm_model.EPS)[0]
+        results[step] = (running_mean.clone(), running_var.clone(), eval_output)
+    assert close(data.new_hidden, new_hidden)
+    for shown in (data.after_one_step, data.after_many_steps):
+        mean, var, eval_output = results[shown.steps]
+        assert close(shown.running_mean, mean) and close(shown.running_var, var)
+        assert close(shown.normalized, (new_hidden - mean) / torch.sqrt(var + batchnorm_model.EPS))
+        assert close(shown.output, eval_output)
+    assert data.after_one_step.steps == 1
+    assert data.after_many_steps.steps == batchnorm_model.LONG_RUN_STEPS
