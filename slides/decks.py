@@ -26,7 +26,10 @@ INTRO = Deck(
 
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
 RESNET_FOUNDATIONS: tuple[str, ...] = ("LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF")
-RESNET_RESIDUALS: tuple[str, ...] = ("ResidualConnection", "BasicVsBottleneck", "WholeNetwork")
+RESNET_RESIDUALS: tuple[str, ...] = (
+    "ResidualConnection", "GradientFlow", "BasicVsBottleneck", "WholeNetwork",
+    "TransferLearning", "VariantsAndLegacy", "Recap",
+)
 RESNET = Deck(
     name="resnet",
     title="ResNet: why 100 layers became trainable",

@@ -97,3 +97,76 @@ def test_family_parameters_are_the_reference_counts() -> None:
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         net18(torch.zeros((1, 3, 224, 224), device="meta"))
     assert family.rows[0].macs == counter.get_total_flops() // 2
+
+
+def _fresh_or_skip(cached_function: object) -> None:
+    # The canonical records train for minutes; `make data` builds them, the tests only read them.
+    if cached_function.status().state != "fresh":  # type: ignore[attr-defined]
+        pytest.skip(f"{cached_function.name} record not built yet (run make data)")  # type: ignore[attr-defined]
+
+
+def test_gradient_flow_record_is_positive_finite_and_complete() -> None:
+    from model.cifar import blocks_per_stage
+    from model.experiments import gradient_flow as experiment
+    from slides.resnet.gradient_flow import gradient_flow_data, shared_range
+
+    _fresh_or_skip(experiment.gradient_flow)
+    record = gradient_flow_data()
+    assert record.depths == (20, 56, 110)
+    for depth in record.depths:
+        for kind in ("plain", "residual"):
+            norms = np.asarray(record.grad_norms[f"{kind}-{depth}"])
+            assert norms.shape == (3 * blocks_per_stage(depth),)
+            assert np.isfinite(norms).all() and (norms > 0).all()
+            np.testing.assert_allclose(record.first_over_last[f"{kind}-{depth}"], norms[0] / norms[-1], rtol=1e-5)
+    low, high = shared_range(record)
+    every = np.concatenate([np.ravel(v) for v in record.grad_norms.values()])
+    assert low <= every.min() and every.max() <= high
+
+
+def test_gradient_flow_of_a_small_net_matches_autograd() -> None:
+    # The measurement itself, on the 20-layer pair, against hooks written here.
+    from model.cifar import resnet_cifar
+    from model.experiments.gradient_flow import block_input_gradients
+
+    torch.manual_seed(0)
+    net = resnet_cifar(20, in_channels=1)
+    x, y = torch.randn(8, 1, 32, 32), torch.randint(0, 10, (8,))
+    norms, _ = block_input_gradients(net, x, y)
+    net.zero_grad()
+    inputs: list[torch.Tensor] = []
+    hooks = [b.register_forward_pre_hook(lambda _m, a: (a[0].retain_grad(), inputs.append(a[0])) and None)
+             for b in net.blocks()]
+    nn.functional.cross_entropy(net(x), y).backward()
+    for h in hooks:
+        h.remove()
+    np.testing.assert_allclose(norms, [float(t.grad.norm()) for t in inputs], rtol=1e-4)
+
+
+def test_transfer_record_holds_accuracies() -> None:
+    from model.experiments import transfer as experiment
+    from slides.resnet.transfer_learning import transfer_data
+
+    _fresh_or_skip(experiment.transfer)
+    record = transfer_data()
+    for curve in (record.transfer_accuracy, record.scratch_accuracy):
+        curve = np.asarray(curve)
+        assert curve.shape == (record.finetune_epochs,)
+        assert np.isfinite(curve).all() and (curve >= 0).all() and (curve <= 1).all()
+    assert record.final_transfer_accuracy == pytest.approx(float(record.transfer_accuracy[-1]))
+    assert record.final_scratch_accuracy == pytest.approx(float(record.scratch_accuracy[-1]))
+    assert record.n_target_train == record.shots * len(record.target_classes)
+
+
+def test_variant_numbers_match_fresh_modules() -> None:
+    from slides.resnet.variants_and_legacy import (
+        PAPER_RESNEXT_GROUPS, PAPER_RESNEXT_WIDTH, WIDEN, variant_numbers,
+    )
+
+    numbers = variant_numbers()
+    assert numbers.preact_params == _params(PreActBlock(64, 64))
+    assert numbers.basic_params == _params(BasicBlock(64, 64))
+    assert numbers.wide_params == _params(BasicBlock(64 * WIDEN, 64 * WIDEN))
+    k = PAPER_RESNEXT_WIDTH
+    assert numbers.dense_3x3_params == k * k * 9
+    assert numbers.grouped_3x3_params == k * (k // PAPER_RESNEXT_GROUPS) * 9

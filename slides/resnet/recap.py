@@ -1,0 +1,55 @@
+"""The three ideas to take away, a stack of blocks with a signal riding the skips, and questions."""
+
+from __future__ import annotations
+
+from manim import DOWN, RIGHT, UP, Dot, FadeIn, VGroup, VMobject, Write
+
+from slides import theme
+from slides.base import LectureSlide
+from slides.common import bullet_list, label
+from slides.common.residual import ResidualBlockDiagram
+from slides.resnet.gradient_flow import travel
+
+IDEAS = (
+    "Deeper plain nets can train worse",
+    "A block learns F(x) = H(x) \u2212 x; F = 0 is the identity",
+    "dH/dx = dF/dx + 1 keeps gradients alive",
+)
+STACK_DEPTH = 3
+
+
+class Recap(LectureSlide):
+    def construct(self) -> None:
+        self.next_slide(notes="Three ideas to take home from this lecture.")
+        heading = self.title("What to remember")
+        ideas = bullet_list(list(IDEAS), size=theme.BODY_FONT).next_to(heading, DOWN, buff=0.8)
+        self.play(Write(heading))
+        for idea in ideas:
+            self.play(FadeIn(idea, shift=0.2 * RIGHT), run_time=0.7)
+        self.show_stack()
+
+        self.next_slide(notes="Thank you. Questions?")
+        self.clear_slide()
+        self.play(Write(label("Questions?", size=theme.TITLE_FONT + 12, weight="BOLD")))
+
+    def show_stack(self) -> None:
+        self.next_slide(
+            notes="One last picture: stack the blocks and the input can ride the skips all the way "
+            "through, while each block adds its own small correction."
+        )
+        self.clear_slide()
+        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.6, box_height=0.9, gap=0.4,
+                                               skip_label=None, skip_offset=0.5, input_label="x" if i == 0 else "\u00b7")
+                          for i in range(STACK_DEPTH)))
+        blocks.arrange(RIGHT, buff=0.1).move_to(0.3 * UP)
+        caption = label("x + F\u2081 + F\u2082 + F\u2083 + \u2026", color=theme.SKIP).next_to(blocks, DOWN, buff=0.8)
+        self.play(FadeIn(blocks), FadeIn(caption))
+
+        self.next_slide(loop=True, notes="Let it run: the orange signal is the identity path through the stack.")
+        route = VMobject()
+        for block in blocks:
+            route.append_vectorized_mobject(block.skip_path.copy())
+        pulse = Dot(radius=0.14, color=theme.HIGHLIGHT).move_to(route.get_start())
+        self.add(pulse)
+        self.play(travel(pulse, route, backwards=False), run_time=3.0)
+        self.remove(pulse)

@@ -1,0 +1,83 @@
+"""Training from scratch vs starting from features learned on another task."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, VGroup, Write
+
+from model.experiments.transfer import Transfer, transfer
+from slides import theme
+from slides.base import LectureSlide
+from slides.common import CurvePlot, Series, label
+
+# Transferred weights are learned layers, so they take the layer colour; the baseline is muted.
+PRETRAINED = theme.LAYER
+SCRATCH = theme.MUTED
+
+
+def transfer_data() -> Transfer:
+    """Validation accuracy per epoch on digits 5-9 with few labels, pretrained vs random start."""
+    return transfer()
+
+
+def digits_text(classes: tuple[int, ...]) -> str:
+    return f"{classes[0]}\u2013{classes[-1]}"
+
+
+def setup_line(record: Transfer) -> str:
+    return (
+        f"pretrained on digits {digits_text(record.source_classes)} ({record.n_source_train:,} images),  "
+        f"fine-tuned on {digits_text(record.target_classes)} with {record.shots} labels per class"
+    )
+
+
+class TransferLearning(LectureSlide):
+    def construct(self) -> None:
+        self.next_slide(
+            notes="A ResNet trained on one task has learned features worth keeping. We pretrain a small "
+            "ResNet on the digits 0 to 4, then teach it the digits 5 to 9 from only a few labelled images."
+        )
+        record = transfer_data()
+        self.heading = self.title("Transfer learning")
+        setup = label(setup_line(record), size=theme.MIN_FONT, color=theme.TEXT)
+        setup.next_to(self.heading, DOWN, buff=0.3)
+        self.play(Write(self.heading), FadeIn(setup))
+        self.show_curves(record, setup)
+
+    def show_curves(self, record: Transfer, setup: VGroup) -> None:
+        epochs = np.arange(1, record.finetune_epochs + 1)
+        plot = CurvePlot(
+            [Series(epochs, record.scratch_accuracy, "random start", SCRATCH),
+             Series(epochs, record.transfer_accuracy, "pretrained start", PRETRAINED)],
+            x_label="fine-tuning epoch", y_label="validation accuracy on the new digits",
+            percent_y=True, y_range=(0.0, 1.0), width=8.0, height=4.0,
+        )
+        # The legend goes inside the axes, bottom right, so the end-of-curve labels have the right side.
+        plot.legend.move_to(plot.axes.get_corner(DOWN + RIGHT), aligned_edge=DOWN + RIGHT).shift(0.3 * UP + 0.2 * LEFT)
+        plot.next_to(setup, DOWN, buff=0.4).set_x(0)
+        scratch_curve, pretrained_curve = plot.curves
+        self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))))
+        self.play(Create(scratch_curve), run_time=1.2)
+
+        outcome = ("it ends more accurate" if record.effect_observed
+                   else "here it does not end more accurate, which is worth discussing")
+        self.next_slide(
+            notes="The same network, the same few images and the same schedule, but starting from the "
+            f"pretrained weights: {outcome}."
+        )
+        self.play(Create(pretrained_curve), run_time=1.2)
+
+        self.next_slide(
+            notes="After the last epoch, on every held-out digit from 5 to 9: these two accuracies. "
+            "With few labels, a pretrained ResNet is the usual starting point."
+        )
+        last = float(epochs[-1])
+        marks = VGroup()
+        for value, color in ((record.final_scratch_accuracy, SCRATCH), (record.final_transfer_accuracy, PRETRAINED)):
+            dot = Dot(plot.point(last, value), color=color, radius=0.1)
+            tag = label(f"{value:.0%}", color=color).next_to(dot, RIGHT, buff=0.15)
+            marks.add(VGroup(dot, tag))
+        # Keep the two end labels apart when the curves finish close together.
+        if abs(marks[0][1].get_y() - marks[1][1].get_y()) < marks[0][1].height * 1.2:
+            marks[0][1].next_to(marks[1][1], DOWN, buff=0.1).align_to(marks[1][1], LEFT)
+        self.play(FadeIn(marks), Flash(marks[1][0], color=PRETRAINED))
