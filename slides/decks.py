@@ -70,7 +70,15 @@ RAVINES = Deck(
     scenes=("Ravines",),
 )
 
-CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, BATCHNORM, RAVINES)
+RNN = Deck(
+    name="rnn",
+    title="Recurrent networks",
+    summary="A review read word by word: embedding lookup, the tanh recurrence with shared weights "
+    "(equal to torch.nn.RNN), then a sentiment score.",
+    scenes=("RecurrentNetwork",),
+)
+
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, BATCHNORM, RAVINES, RNN)
 
 CONCEPTS = Deck(
     name="concepts",
