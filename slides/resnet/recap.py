@@ -38,7 +38,7 @@ class Recap(LectureSlide):
             "through, while each block adds its own small correction."
         )
         self.clear_slide()
-        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.6, box_height=0.9, gap=0.4,
+        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.2, box_height=0.9, gap=0.3,
                                                skip_label=None, skip_offset=0.5, input_label="x" if i == 0 else "\u00b7")
                           for i in range(STACK_DEPTH)))
         blocks.arrange(RIGHT, buff=0.1).move_to(0.3 * UP)

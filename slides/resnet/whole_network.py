@@ -67,7 +67,7 @@ class WholeNetwork(LectureSlide):
             if name in SHOWN_STAGES:
                 rows.append([name, shape_text(shape), f"{params:,}"])
                 colors.append(theme.OUTPUT if name == "fc" else theme.TEXT)
-        rows.append(["total", "", f"{trace.total_params:,}"])
+        rows.append(["total", "all stages", f"{trace.total_params:,}"])
         colors.append(theme.HIGHLIGHT)
         grid = table(rows, colors).next_to(self.heading, DOWN, buff=0.45)
         self.play(Write(self.heading), FadeIn(grid[0]))
@@ -98,7 +98,7 @@ class WholeNetwork(LectureSlide):
             ])
             colors.append(theme.TEXT)
         grid = table(rows, colors, buff=0.8).next_to(heading, DOWN, buff=0.6)
-        source = self.caption("paper: He et al. 2015, Table 1;  all other columns computed by the model")
+        source = self.caption("paper column: He et al. 2015, Table 1")
         self.clear_slide()
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
