@@ -62,6 +62,14 @@ BATCHNORM = Deck(
     scenes=("BatchNormalization",),
 )
 
+WEIGHT_SWAP = Deck(
+    name="weight-swap",
+    title="Weight-space symmetry",
+    summary="Swapping two hidden units keeps the loss, while the straight path between the two "
+    "weight settings does not: the loss is not convex.",
+    scenes=("WeightSwapSymmetry",),
+)
+
 RAVINES = Deck(
     name="ravines",
     title="Ravines",
@@ -78,7 +86,16 @@ RNN = Deck(
     scenes=("RecurrentNetwork",),
 )
 
-CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, BATCHNORM, RAVINES, RNN)
+TRANSPOSED_CONV = Deck(
+    name="transposed-conv",
+    title="Transposed convolution",
+    summary="One parametric scene over a table of cases: each convolution, then the stride-1 "
+    "convolution with inserted zeros, padding, output padding and a flipped kernel that restores "
+    "its input shape, equal to conv_transpose2d.",
+    scenes=("TransposedConvolution",),
+)
+
+CONCEPT_DECKS: tuple[Deck, ...] = (ATTENTION, AUTODIFF, BATCHNORM, WEIGHT_SWAP, RAVINES, RNN, TRANSPOSED_CONV)
 
 CONCEPTS = Deck(
     name="concepts",

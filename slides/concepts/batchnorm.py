@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn, FadeOut, LaggedStart, Mobject, Rectangle,
+    DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn, FadeOut, LaggedStart, Mobject,
     SurroundingRectangle, TransformFromCopy, VGroup, Write,
 )
 
@@ -14,10 +14,9 @@ from model.concepts.batchnorm import BatchNormExample, batchnorm_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import format_value
+from slides.common.tables import ValueTable
 from slides.common.text import equation, label
 
-# Cells wider than tall: room for "-0.65" at the minimum font size without a tall table.
-CELL_WIDTH, CELL_HEIGHT = 1.2, 0.56
 # LaTeX glyphs look smaller than Text at the same size.
 FORMULA_FONT = theme.BODY_FONT + 4
 
@@ -25,24 +24,6 @@ FORMULA_FONT = theme.BODY_FONT + 4
 def batchnorm_data() -> BatchNormExample:
     """The batch, its statistics and nn.BatchNorm1d's outputs, as the slides show them."""
     return batchnorm_example()
-
-
-class Matrix(VGroup):
-    """Rows of boxed numbers; ``rows[r][c]`` is the box and number of one entry."""
-
-    def __init__(self, values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA,
-                 width: float = CELL_WIDTH) -> None:
-        super().__init__()
-        values = np.atleast_2d(np.asarray(values, dtype=float))
-        self.rows = VGroup()
-        for row in values:
-            cells = VGroup()
-            for value in row:
-                box = Rectangle(width=width, height=CELL_HEIGHT, stroke_color=color, stroke_width=2)
-                text = label(format_value(value, decimals), size=theme.MIN_FONT, mono=True)
-                cells.add(VGroup(box, text.move_to(box)))
-            self.rows.add(cells.arrange(RIGHT, buff=0))
-        self.add(self.rows.arrange(DOWN, buff=0))
 
 
 def row_label(text: str, beside: Mobject, color: str = theme.TEXT) -> Mobject:
@@ -54,7 +35,7 @@ def stack_rows(anchor: Mobject, rows: Sequence[tuple[str, np.ndarray, str]]) -> 
     group = VGroup()
     above: Mobject = anchor
     for name, values, color in rows:
-        matrix = Matrix(values, color=color).next_to(above, DOWN, buff=0.15).align_to(anchor, LEFT)
+        matrix = ValueTable(values, color=color).next_to(above, DOWN, buff=0.15).align_to(anchor, LEFT)
         group.add(VGroup(matrix, row_label(name, matrix, color)))
         above = matrix
     return group
@@ -78,7 +59,7 @@ class BatchNormalization(LectureSlide):
     def show_batches(self) -> None:
         data = self.data
         self.heading = self.title("Batch normalization")
-        dataset = Matrix(data.dataset, decimals=0, width=0.8)
+        dataset = ValueTable(data.dataset, decimals=0, width=0.8)
         # A gap between batches so their frames do not touch.
         for later in dataset.rows[data.batch_size:]:
             later.shift(0.2 * DOWN)
@@ -104,8 +85,8 @@ class BatchNormalization(LectureSlide):
             notes="The first batch of four examples goes through a linear layer with fixed weights: "
             "three hidden units per example. Rows are examples, columns are hidden units."
         )
-        self.batch = Matrix(data.batch, decimals=0, width=0.8)
-        self.hidden = Matrix(data.hidden, decimals=1, color=theme.LAYER)
+        self.batch = ValueTable(data.batch, decimals=0, width=0.8)
+        self.hidden = ValueTable(data.hidden, decimals=1, color=theme.LAYER)
         VGroup(self.batch, self.hidden).arrange(RIGHT, buff=3.0).next_to(self.heading, DOWN, buff=0.7)
         arrow = Arrow(self.batch.get_right(), self.hidden.get_left(), buff=0.15, color=theme.LAYER)
         layer = equation(r"h = x W^\top + b", size=FORMULA_FONT).next_to(arrow, UP, buff=0.15)
@@ -148,7 +129,7 @@ class BatchNormalization(LectureSlide):
             notes="Subtract the mean, divide by the standard deviation (plus a small epsilon). "
             "Each column of normalised values now sums to zero: here are the sums, computed."
         )
-        self.normalized = Matrix(data.normalized, color=theme.HIGHLIGHT)
+        self.normalized = ValueTable(data.normalized, color=theme.HIGHLIGHT)
         self.normalized.next_to(self.hidden, RIGHT, buff=1.6)
         arrow = Arrow(self.hidden.get_right(), self.normalized.get_left(), buff=0.15, color=theme.HIGHLIGHT)
         name = label("ĥ", color=theme.HIGHLIGHT).next_to(self.normalized, UP, buff=0.15)
@@ -173,7 +154,7 @@ class BatchNormalization(LectureSlide):
         self.play(FadeOut(left), FadeOut(self.normal_parts[0]), FadeOut(self.normal_parts[3:]), run_time=0.5)
         moved = VGroup(self.normalized, self.normal_parts[1], self.normal_parts[2])
         self.play(moved.animate.to_edge(LEFT, buff=1.2), run_time=0.8)
-        self.output = Matrix(data.output, color=theme.OUTPUT).next_to(self.normalized, RIGHT, buff=2.6)
+        self.output = ValueTable(data.output, color=theme.OUTPUT).next_to(self.normalized, RIGHT, buff=2.6)
         arrow = Arrow(self.normalized.get_right(), self.output.get_left(), buff=0.15, color=theme.OUTPUT)
         rule = equation(r"y = \gamma \hat h + \beta", size=FORMULA_FONT).next_to(arrow, UP, buff=0.15)
         name = label("y", color=theme.OUTPUT).next_to(self.output, UP, buff=0.15)
@@ -193,7 +174,7 @@ class BatchNormalization(LectureSlide):
         rule = equation(rf"r \leftarrow (1 - m)\, r + m \cdot \text{{batch statistic}},\quad m = {data.momentum:g}",
                         size=FORMULA_FONT).next_to(heading, DOWN, buff=0.35)
         one, many = data.after_one_step, data.after_many_steps
-        anchor = Matrix(data.mean).next_to(rule, DOWN, buff=0.45).shift(1.5 * RIGHT)
+        anchor = ValueTable(data.mean).next_to(rule, DOWN, buff=0.45).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("batch mean", anchor, theme.HIGHLIGHT))
         rows = stack_rows(anchor, [
             (f"running mean, {one.steps} step", one.running_mean, theme.DATA),
@@ -221,7 +202,7 @@ class BatchNormalization(LectureSlide):
         self.clear_slide(self.heading)
         example = label("new example x = (" + ", ".join(format_value(v, 0) for v in data.new_example) + ")",
                         color=theme.DATA).next_to(self.heading, DOWN, buff=0.4)
-        anchor = Matrix(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
+        anchor = ValueTable(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("hidden h", anchor, theme.LAYER))
         rows = stack_rows(anchor, [
             (f"running mean ({many.steps} steps)", many.running_mean, theme.DATA),
