@@ -162,7 +162,7 @@ class WeightSwapSymmetry(LectureSlide):
             "the loss at each point. Both ends have the same small loss; the middle does not."
         )
         self.clear_slide(self.heading)
-        heading = self.title("The loss along the straight line between them")
+        heading = self.title("Loss on the straight line between them")
         self.plot = CurvePlot(
             [Series(data.path_t, data.loss_path, "loss", theme.OUTPUT)],
             x_label="t   (weights: (1 − t) · original + t · swapped)", y_label="loss",
@@ -174,8 +174,8 @@ class WeightSwapSymmetry(LectureSlide):
             Dot(self.plot.point(data.path_t[-1], data.loss_path[-1]), color=UNIT_COLORS[1], radius=0.1),
         )
         end_names = VGroup(
-            label("original", size=theme.MIN_FONT, color=UNIT_COLORS[0]).next_to(ends[0], UP + RIGHT, buff=0.1),
-            label("swapped", size=theme.MIN_FONT, color=UNIT_COLORS[1]).next_to(ends[1], UP + LEFT, buff=0.1),
+            label("original", size=theme.MIN_FONT, color=UNIT_COLORS[0]).next_to(ends[0], UP, buff=0.6).align_to(ends[0], LEFT).shift(0.2 * RIGHT),
+            label("swapped", size=theme.MIN_FONT, color=UNIT_COLORS[1]).next_to(ends[1], UP, buff=0.6).align_to(ends[1], RIGHT),
         )
         self.play(FadeOut(self.heading), FadeIn(heading), FadeIn(self.plot.axes), run_time=0.8)
         self.play(FadeIn(VGroup(*(m for m in self.plot if m not in (self.plot.curves, self.plot.axes)))),
