@@ -69,7 +69,7 @@ class Attention(LectureSlide):
         words[0].next_to(vectors[0], DOWN, buff=0.15)
         for vector, word in zip(vectors[1:], words[1:]):
             word.set_x(vector.get_center()[0]).align_to(words[0], UP)
-        self.encoder.next_to(heading, DOWN, buff=0.3).to_edge(LEFT, buff=1.9)
+        self.encoder.next_to(heading, DOWN, buff=0.3).to_edge(LEFT, buff=2.3)
         self.vector_name = self.row_name(["encoder", "states h"], theme.DATA, vectors[0])
 
         self.decoder = column(data.decoder_state, theme.OUTPUT)
@@ -88,7 +88,7 @@ class Attention(LectureSlide):
 
     def formula(self, tex: str) -> Mobject:
         """The next line of the recipe, stacked under the decoder's name."""
-        line = equation(tex, size=theme.BODY_FONT)
+        line = equation(tex, size=theme.BODY_FONT + 6)
         line.next_to(self.formulas if len(self.formulas) else self.decoder_name, DOWN, buff=0.3)
         line.align_to(self.decoder_name, LEFT)
         self.formulas.add(line)
