@@ -25,7 +25,9 @@ INTRO = Deck(
 )
 
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
-RESNET_FOUNDATIONS: tuple[str, ...] = ("LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF")
+RESNET_FOUNDATIONS: tuple[str, ...] = (
+    "LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF", "HowConvolutionWorks", "BatchNormAndReLU",
+)
 RESNET_RESIDUALS: tuple[str, ...] = (
     "ResidualConnection", "GradientFlow", "BasicVsBottleneck", "WholeNetwork",
     "TransferLearning", "VariantsAndLegacy", "Recap",

@@ -88,3 +88,62 @@ def test_resnet18_shapes_match_a_real_forward_pass() -> None:
                     and not (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1))]
     assert table.weighted_layers == len(convs_and_fc) == 18
     assert len(table.descriptions) == len(shapes)
+
+
+# --- HowConvolutionWorks ----------------------------------------------------------------------
+
+
+def test_convolution_steps_match_torch_conv2d() -> None:
+    from slides.resnet.how_convolution_works import EDGE_KERNEL, conv_data, image_patch
+
+    example = conv_data()
+    patch = torch.tensor(image_patch(), dtype=torch.float64)
+    kernel = torch.tensor(EDGE_KERNEL, dtype=torch.float64)
+    expected = F.conv2d(patch[None, None], kernel[None, None])[0, 0]
+    # The windows torch slides over, taken independently with unfold.
+    windows = F.unfold(patch[None, None], kernel_size=3)[0].T.reshape(*expected.shape, 3, 3)
+    np.testing.assert_array_equal(example.windows, windows.numpy())
+    np.testing.assert_array_equal(example.products, (windows * kernel).numpy())
+    np.testing.assert_array_equal(example.sums, expected.numpy())
+    np.testing.assert_array_equal(example.output, expected.numpy())
+    # Whole grey levels 0..9, so every product and sum on screen is a whole number.
+    assert set(np.unique(example.input)) <= set(range(10))
+    assert np.all(example.sums == np.round(example.sums))
+
+
+def test_learned_feature_maps_match_torch_conv2d() -> None:
+    _needs_record(sharpening)
+    from slides.resnet.how_convolution_works import SHOWN_FILTERS, learned_maps
+    from slides.resnet.sharpen_photo import sharpening_data
+
+    record = sharpening_data()
+    maps = learned_maps()
+    assert len(maps.filter_indices) == SHOWN_FILTERS
+    image = torch.tensor(record.blurry / 255.0, dtype=torch.float32)[None, None]
+    weights = torch.tensor(record.first_layer_weight)
+    expected = F.conv2d(image, weights, padding=1)[0, list(maps.filter_indices)]
+    np.testing.assert_allclose(maps.maps, expected.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(maps.filters, record.first_layer_weight[list(maps.filter_indices)])
+
+
+# --- BatchNormAndReLU -------------------------------------------------------------------------
+
+
+def test_batchnorm_and_relu_match_fresh_torch_layers() -> None:
+    from slides.resnet.batchnorm_and_relu import batchnorm_data
+
+    record = batchnorm_data()
+    x = torch.tensor(record.input, dtype=torch.float64)
+    bn = nn.BatchNorm2d(x.shape[1]).double().train()
+    with torch.no_grad():
+        after_bn = bn(x)
+    np.testing.assert_allclose(record.bn_output, after_bn.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(record.output, torch.relu(after_bn).numpy(), rtol=1e-12, atol=1e-12)
+    flat = record.input.transpose(1, 0, 2, 3).reshape(x.shape[1], -1)
+    np.testing.assert_allclose(record.mean, flat.mean(axis=1))
+    np.testing.assert_allclose(record.var, flat.var(axis=1))
+    # What the slide claims: each normalised channel has mean 0 and variance 1.
+    normalised = record.normalised.transpose(1, 0, 2, 3).reshape(x.shape[1], -1)
+    np.testing.assert_allclose(normalised.mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(normalised.var(axis=1), 1, atol=1e-4)
+    assert (record.output == 0).sum() == (record.normalised < 0).sum() > 0
