@@ -147,3 +147,19 @@ def test_batchnorm_and_relu_match_fresh_torch_layers() -> None:
     np.testing.assert_allclose(normalised.mean(axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(normalised.var(axis=1), 1, atol=1e-4)
     assert (record.output == 0).sum() == (record.normalised < 0).sum() > 0
+
+
+# --- NestedFunctions --------------------------------------------------------------------------
+
+
+def test_extra_zero_layer_forgets_f_unless_it_adds_its_input_back() -> None:
+    from slides.resnet.nested_functions import extra_layer_example
+    from slides.resnet.what_is_a_function import line_example
+
+    example = extra_layer_example()
+    line = line_example()
+    y = np.array(line.outputs)
+    assert example.f_outputs == line.outputs
+    # A zero-weight layer relu(0 * y + 0) is 0 everywhere; y + that is y.
+    np.testing.assert_array_equal(example.plain_outputs, np.maximum(0.0 * y + 0.0, 0.0))
+    np.testing.assert_array_equal(example.residual_outputs, y)
