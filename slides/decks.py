@@ -27,7 +27,7 @@ INTRO = Deck(
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
 RESNET_FOUNDATIONS: tuple[str, ...] = (
     "LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF", "HowConvolutionWorks", "BatchNormAndReLU",
-    "NestedFunctions",
+    "DegradationProblem", "NestedFunctions",
 )
 RESNET_RESIDUALS: tuple[str, ...] = (
     "ResidualConnection", "GradientFlow", "BasicVsBottleneck", "WholeNetwork",

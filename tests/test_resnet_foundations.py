@@ -163,3 +163,45 @@ def test_extra_zero_layer_forgets_f_unless_it_adds_its_input_back() -> None:
     # A zero-weight layer relu(0 * y + 0) is 0 everywhere; y + that is y.
     np.testing.assert_array_equal(example.plain_outputs, np.maximum(0.0 * y + 0.0, 0.0))
     np.testing.assert_array_equal(example.residual_outputs, y)
+
+
+# --- DegradationProblem -----------------------------------------------------------------------
+
+
+def test_degradation_curves_are_error_rates_per_epoch() -> None:
+    from model.experiments.degradation import degradation, run_key
+
+    _needs_record(degradation)
+    from slides.resnet.degradation_problem import degradation_data
+
+    record = degradation_data()
+    for depth in record.depths:
+        for plain in (True, False):
+            key = run_key(plain, depth)
+            curve = np.asarray(record.train_error[key], dtype=np.float64)
+            assert curve.shape == (record.epochs,)
+            assert np.all((curve >= 0) & (curve <= 1))
+            # An error rate on n_train images is a whole number of mistakes.
+            mistakes = curve * record.n_train
+            np.testing.assert_allclose(mistakes, np.round(mistakes), atol=1e-3)
+            assert float(record.final_train_error[key]) == pytest.approx(float(curve[-1]))
+    # The slide's verdict follows the record's own test, recomputed here.
+    shallow, deep = min(record.depths), max(record.depths)
+
+    def gap(plain: bool) -> float:
+        return float(record.final_train_error[run_key(plain, deep)]) - float(
+            record.final_train_error[run_key(plain, shallow)])
+
+    from model.experiments.degradation import TOLERANCE
+
+    assert record.plain_degrades == (gap(True) > TOLERANCE)
+    assert record.effect_observed == (gap(True) > TOLERANCE and not gap(False) > TOLERANCE)
+
+
+def test_paper_figures_are_the_papers() -> None:
+    from model.measure import PAPER_IMAGENET_TOP1_ERROR_10CROP as paper
+    from slides.resnet.degradation_problem import PAPER_ROWS
+
+    assert {key for _, key in PAPER_ROWS} <= set(paper)
+    # He et al. 2015, Table 2: the deeper plain net is worse, the deeper ResNet better.
+    assert paper["plain34"] > paper["plain18"] and paper["resnet34"] < paper["resnet18"]

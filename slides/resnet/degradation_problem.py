@@ -1,0 +1,143 @@
+"""The degradation problem: a deeper plain net trains worse; measured here, and in the paper."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, Indicate, SurroundingRectangle, VGroup, Write,
+)
+
+from model.experiments.degradation import Degradation, degradation, run_key
+from model.measure import PAPER_IMAGENET_TOP1_ERROR_10CROP
+from slides import theme
+from slides.base import LectureSlide
+from slides.common.plots import CurvePlot, Series
+from slides.common.text import label
+
+PAPER_SOURCE = "He et al. 2015, Table 2"
+PAPER_ROWS = (("plain-18", "plain18"), ("plain-34", "plain34"), ("ResNet-18", "resnet18"), ("ResNet-34", "resnet34"))
+
+
+def degradation_data() -> Degradation:
+    """The degradation experiment's canonical (cached) record."""
+    return degradation()
+
+
+def _percent(value: float) -> str:
+    return f"{100 * float(value):.1f}%"
+
+
+class DegradationProblem(LectureSlide):
+    def construct(self) -> None:
+        self.record = degradation_data()
+        self.shallow, self.deep = min(self.record.depths), max(self.record.depths)
+        self.next_slide(
+            notes="Here is the puzzle. Take a shallow net and stack more layers on top. The deeper net "
+            "could copy the shallow one and make the extra layers the identity, so its training error "
+            "should never be higher."
+        )
+        self.show_argument()
+        self.next_slide(
+            notes="We tested it: plain nets, no skips, trained on handwritten digits with one recipe. "
+            "Training error, not test error: this is about fitting, not overfitting."
+        )
+        self.show_plain_curves()
+        self.next_slide(
+            notes="Same depths with skip connections, same data, same recipe, same starting weights. "
+            "Compare how the deep net does against the shallow one in each family."
+        )
+        self.show_residual_curves()
+        self.next_slide(
+            notes="The paper saw it at ImageNet scale: the 34-layer plain net has higher error than the "
+            "18-layer one, while with residual connections depth helps. These are the paper's numbers."
+        )
+        self.show_paper()
+
+    def show_argument(self) -> None:
+        self.heading = self.title("Deeper should never be worse. It was.")
+        extra = self.deep - self.shallow
+        argument = label(
+            f"A {self.deep}-layer net can copy a {self.shallow}-layer net and make its {extra} extra layers "
+            "the identity,", size=theme.LABEL_FONT,
+        )
+        conclusion = label("so its training error should be at most the shallow net's.", size=theme.LABEL_FONT,
+                           color=theme.HIGHLIGHT)
+        self.argument = VGroup(argument, conclusion).arrange(DOWN, buff=0.2)
+        if self.argument.width > 13.4:
+            self.argument.scale_to_fit_width(13.4)
+        self.argument.next_to(self.heading, DOWN, buff=0.35)
+        self.play(Write(self.heading))
+        self.play(FadeIn(argument))
+        self.play(FadeIn(conclusion))
+
+    def _series(self, plain: bool) -> list[Series]:
+        record = self.record
+        color = theme.PLAIN if plain else theme.RESIDUAL
+        kind = "plain" if plain else "residual"
+        series = []
+        for depth, dashed in ((self.shallow, True), (self.deep, False)):
+            errors = record.train_error[run_key(plain, depth)]
+            epochs = np.arange(1, len(errors) + 1)
+            final = record.final_train_error[run_key(plain, depth)]
+            series.append(Series(epochs, errors, f"{kind}-{depth}: {_percent(final)}", color, dashed=dashed))
+        return series
+
+    def show_plain_curves(self) -> None:
+        record = self.record
+        everything = self._series(True) + self._series(False)
+        top = max(float(np.max(s.y)) for s in everything)
+        # One plot for all four curves, drawn two at a time, so the axes never jump.
+        self.plot = CurvePlot(everything, x_label="epoch", y_label="training error (digits)", percent_y=True,
+                              width=4.0, height=3.2, y_range=(0.0, top * 1.05))
+        # The shared legend draws every swatch solid; the shallow nets' curves are dashed, so are theirs.
+        for item, series in zip(self.plot.legend, everything):
+            if series.dashed:
+                swatch = item[0]
+                item.remove(swatch)
+                item.add_to_back(DashedLine(swatch.get_start(), swatch.get_end(), color=series.color,
+                                            stroke_width=6, dash_length=0.1))
+        self.plot.next_to(self.argument, DOWN, buff=0.35).to_edge(LEFT, buff=0.6)
+        axes_parts = [m for m in self.plot if m is not self.plot.curves and m is not self.plot.legend]
+        self.play(*(FadeIn(m) for m in axes_parts))
+        self.play(*(Create(c) for c in self.plot.curves[:2]), FadeIn(self.plot.legend[:2]), run_time=1.5)
+
+    def show_residual_curves(self) -> None:
+        record = self.record
+        self.play(*(Create(c) for c in self.plot.curves[2:]), FadeIn(self.plot.legend[2:]), run_time=1.5)
+        if record.effect_observed:
+            verdict = (f"Measured: plain-{self.deep} trains worse than plain-{self.shallow}; "
+                       f"with skips, depth no longer hurts")
+        elif record.plain_degrades:
+            verdict = "Measured: the plain nets degrade, but here the residual nets do too"
+        else:
+            verdict = (f"Honestly: in our small digits run, plain-{self.deep} did not train worse "
+                       f"than plain-{self.shallow}")
+        self.verdict = self.caption(verdict, color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)
+        self.play(Write(self.verdict))
+
+    def show_paper(self) -> None:
+        rows = VGroup()
+        for shown, key in PAPER_ROWS:
+            color = theme.PLAIN if key.startswith("plain") else theme.RESIDUAL
+            rows.add(VGroup(label(shown, size=theme.MIN_FONT, color=color),
+                            label(f"{PAPER_IMAGENET_TOP1_ERROR_10CROP[key]:.2f} %", size=theme.MIN_FONT,
+                                  color=color, mono=True)))
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.35)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        value_left = max(row[0].get_right()[0] for row in rows) + 0.35
+        for row in rows:
+            row[1].set_x(value_left + row[1].width / 2)
+        heading = VGroup(*(label(part, size=theme.MIN_FONT, weight="BOLD") for part in PAPER_SOURCE.split(", ")))
+        heading.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        detail = VGroup(label("ImageNet, top-1 error", size=theme.MIN_FONT, color=theme.MUTED),
+                        label("10-crop, validation", size=theme.MIN_FONT, color=theme.MUTED))
+        detail.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        panel = VGroup(heading, detail, rows).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        panel.align_to(self.plot, UP).to_edge(RIGHT, buff=theme.MARGIN)
+        plain_rows = VGroup(rows[0], rows[1])
+        worse = SurroundingRectangle(rows[1], color=theme.HIGHLIGHT, buff=0.08)
+        self.play(FadeIn(heading), FadeIn(detail))
+        self.play(FadeIn(rows, lag_ratio=0.3), run_time=1.2)
+        self.play(Create(worse))
+        self.play(Indicate(plain_rows, color=theme.HIGHLIGHT, scale_factor=1.03))
