@@ -57,8 +57,8 @@ class DegradationProblem(LectureSlide):
         self.heading = self.title("Deeper should never be worse. It was.")
         extra = self.deep - self.shallow
         argument = label(
-            f"A {self.deep}-layer net can copy a {self.shallow}-layer net and make its {extra} extra layers "
-            "the identity,", size=theme.LABEL_FONT,
+            f"{self.deep} layers can copy {self.shallow} layers and make the {extra} extra ones the identity,",
+            size=theme.LABEL_FONT,
         )
         conclusion = label("so its training error should be at most the shallow net's.", size=theme.LABEL_FONT,
                            color=theme.HIGHLIGHT)

@@ -161,7 +161,7 @@ class NestedFunctions(LectureSlide):
         example = self.example
         line = line_example()
         f_box = LayerBox(f"f(x) = {line.slope:g}x + {line.intercept:g}", width=3.0, height=0.9, color=theme.LAYER)
-        extra = LayerBox(name, detail=detail, width=3.4, height=0.9, color=color)
+        extra = LayerBox(name, detail=detail, width=3.6, height=0.9, color=color)
         boxes = VGroup(f_box, extra).arrange(RIGHT, buff=0.8)
         arrow = Arrow(f_box.get_right(), extra.get_left(), buff=0.05, color=theme.DATA)
         values = ", ".join(f"{v:g}" for v in outputs)

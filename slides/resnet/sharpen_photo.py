@@ -57,7 +57,7 @@ class SharpenPhoto(PhotoSlide):
         heading = self.title("A network that sharpens photos")
         self.blurry = self._panel(record.blurry, "input: blurred", theme.DATA)
         self.network = LayerBox("network", detail=f"{record.depth} conv layers", color=theme.LAYER,
-                                width=2.3, height=1.4)
+                                width=2.5, height=1.4)
         self.output = self._panel(record.output, "output", theme.OUTPUT)
         self.original = self._panel(record.sharp, "sharp original", theme.MUTED)
         row = Group(self.blurry, self.network, self.output, self.original).arrange(RIGHT, buff=0.75)
