@@ -17,7 +17,7 @@ from slides.resnet.sharpen_photo import sharpening_data
 
 PHOTO = "camera"
 PHOTO_SIZE = 128  # the photo is shrunk so that a 6x6 patch still covers a visible edge
-PATCH_ORIGIN = (26, 64)  # (row, column): the dark coat against the light sky
+PATCH_ORIGIN = (26, 64)  # (row, column): the dark hair against the light sky
 PATCH_SIZE = 6
 GREY_LEVELS = 9  # grey values become whole numbers 0 (black) .. 9 (white), easy to multiply
 # A vertical-edge detector (Sobel): it answers "how much brighter is the right than the left?"
@@ -79,7 +79,7 @@ class HowConvolutionWorks(PhotoSlide):
             self.show_position(position)
         self.next_slide(
             notes="Every window gives one number; the output grid fills in. The large values line up "
-            "where the dark coat meets the light sky: this kernel detects vertical edges."
+            "where the dark hair meets the light sky: this kernel detects vertical edges."
         )
         self.fill_output()
         self.next_slide(
