@@ -154,7 +154,8 @@ def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
 
 def psnr(estimate: np.ndarray, reference: np.ndarray) -> float:
     """Peak signal-to-noise ratio in dB for images in [0, 1]."""
-    mse = float(np.mean((np.asarray(estimate, np.float64) - np.asarray(reference, np.float64)) ** 2))
+    difference = np.asarray(estimate, np.float64) - np.asarray(reference, np.float64)
+    mse = float(np.mean(difference**2))
     return float("inf") if mse == 0.0 else 10.0 * float(np.log10(1.0 / mse))
 
 

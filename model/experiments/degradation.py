@@ -60,7 +60,7 @@ class Degradation:
 def degradation(
     *,
     seed: int = 0,
-    depths: tuple[int, ...] = (20, 56),
+    depths: tuple[int, ...] = (20, 32, 44, 56),
     epochs: int = 20,
     width: int = 16,
     image_size: int = 8,

@@ -26,7 +26,9 @@ from model.experiments.datasets import (
     to_uint8,
 )
 
-TRAIN_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "coins", "text", "brick", "grass", "gravel")
+TRAIN_PHOTOS = (
+    "astronaut", "coffee", "chelsea", "rocket", "coins", "text", "brick", "grass", "gravel"
+)
 TEST_PHOTO = "camera"
 # (row, column) of the top-left corner of the evaluation crop: the cameraman's face and camera.
 TEST_CROP_ORIGIN = (60, 150)
@@ -132,7 +134,8 @@ class Sharpening:
     first_layer_weight: np.ndarray  # float32 (width, 1, 3, 3): residual net's first filters
     first_layer_bias: np.ndarray  # float32 (width,)
     # uint8 (width, crop, crop): relu(first conv) of the blurry crop, each map scaled by its
-    # own maximum (first_layer_max, float32 (width,)) so that 255 is that map's peak.
+    # own maximum (first_layer_max, float32 (width,); 0 where the channel is off over the
+    # whole crop) so that 255 is that map's peak. Computed on the whole photo, then cropped.
     first_layer_maps: np.ndarray
     first_layer_max: np.ndarray
 
@@ -178,7 +181,7 @@ def sharpening(
     sharp = to_uint8(sharp_full[window])
     output = to_uint8(blurry / 255.0 + residual)
     plain_output = to_uint8(plain_out)
-    peak = np.maximum(maps.reshape(len(maps), -1).max(axis=1), 1e-12).astype(np.float32)
+    peak = maps.reshape(len(maps), -1).max(axis=1).astype(np.float32)
 
     def score(image: np.ndarray) -> float:
         # Scored on the stored bytes, so anyone can recompute it from the record.
@@ -207,6 +210,7 @@ def sharpening(
         plain_loss_curve=plain_loss_curve,
         first_layer_weight=net.convs[0].weight.detach().numpy().astype(np.float32),
         first_layer_bias=net.convs[0].bias.detach().numpy().astype(np.float32),
-        first_layer_maps=to_uint8(maps / peak[:, None, None]),
+        # A channel whose ReLU is off over the whole crop stays an all-zero map.
+        first_layer_maps=to_uint8(maps / np.maximum(peak, 1e-12)[:, None, None]),
         first_layer_max=peak,
     )
