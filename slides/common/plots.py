@@ -13,6 +13,11 @@ from slides import theme
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
+def superscript(exponent: int) -> str:
+    """An integer in Unicode superscript digits, for powers of ten written as Text."""
+    return str(exponent).translate(_SUPERSCRIPT)
+
+
 @dataclass(frozen=True)
 class Series:
     """One curve: its points, legend text, colour and whether it is dashed."""
@@ -42,7 +47,7 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _tick_text(value: float, log: bool, percent: bool) -> str:
     if log:
-        return f"10{str(int(round(value))).translate(_SUPERSCRIPT)}"
+        return f"10{superscript(int(round(value)))}"
     if percent:
         return f"{value * 100:.0f}%"
     return f"{value:g}"
@@ -84,7 +89,12 @@ class CurvePlot(VGroup):
             tips=False,
         )
         ticks = VGroup()
-        y_ticks = range(int(y_lo), int(y_hi) + 1) if log_y else _nice_ticks(y_lo, y_hi)
+        if log_y:
+            # One label per decade crowds a tall range: keep at most about six.
+            step = max(1, math.ceil((int(y_hi) - int(y_lo)) / 6))
+            y_ticks = range(int(y_lo), int(y_hi) + 1, step)
+        else:
+            y_ticks = _nice_ticks(y_lo, y_hi)
         for value in y_ticks:
             point = self._c2p(x_lo, value)
             ticks.add(Line(point, point + 0.1 * LEFT, color=theme.MUTED))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Arrow, Circle, Line, Text, VGroup, VMobject
+from manim import DOWN, RIGHT, UP, Arrow, Circle, Line, Mobject, Text, UpdateFromAlphaFunc, VGroup, VMobject, linear
 
 from slides import theme
 from slides.common.diagrams import LayerBox
@@ -139,3 +139,14 @@ def brace_label(target: VGroup, text: str, *, color: str = theme.LAYER, directio
     brace = Brace(target, direction=direction, color=color)
     tag = Text(text, font=theme.FONT, font_size=theme.LABEL_FONT, color=color).next_to(brace, direction, buff=0.1)
     return VGroup(brace, tag)
+
+
+def travel(dot: Mobject, path: VMobject, *, backwards: bool, shrink_to: float = 1.0) -> UpdateFromAlphaFunc:
+    """Move ``dot`` along ``path`` (backwards: from its end to its start), shrinking as it goes."""
+    start_width = dot.width
+
+    def update(mob: Mobject, alpha: float) -> None:
+        mob.move_to(path.point_from_proportion(1 - alpha if backwards else alpha))
+        mob.set(width=start_width * (1 + (shrink_to - 1) * alpha))
+
+    return UpdateFromAlphaFunc(dot, update, rate_func=linear)

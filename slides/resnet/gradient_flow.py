@@ -6,15 +6,15 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, ORIGIN, RIGHT, UP, Arrow, Dot, FadeIn, Indicate, Line, MathTex, Mobject, UpdateFromAlphaFunc,
-    VGroup, VMobject, Write, linear,
+    DOWN, ORIGIN, RIGHT, UP, Arrow, Dot, FadeIn, Indicate, Line, MathTex, VGroup, Write,
 )
 
 from model.experiments import gradient_flow as experiment
 from slides import theme
 from slides.base import LectureSlide
 from slides.common import CurvePlot, Series, SkipArc, label
-from slides.common.residual import ResidualBlockDiagram
+from slides.common.plots import superscript
+from slides.common.residual import ResidualBlockDiagram, travel
 
 DEPTH_FOR_RATIO = 110
 
@@ -41,9 +41,6 @@ def depth_panel(record: experiment.GradientFlow, depth: int, y_range: tuple[floa
                      y_range=y_range, width=2.6, height=3.3, legend=False)
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
-
-
 def readable(value: float) -> str:
     """A ratio as a lecturer reads it: 0.52, 37 or 8.5 x 10^7."""
     if 10 <= value < 1000:
@@ -51,7 +48,7 @@ def readable(value: float) -> str:
     if 0.01 <= value < 10:
         return f"{value:.2g}"
     exponent = math.floor(math.log10(value))
-    return f"{value / 10 ** exponent:.1f} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
+    return f"{value / 10 ** exponent:.1f} \u00d7 10{superscript(exponent)}"
 
 
 def legend_row() -> VGroup:
@@ -60,17 +57,6 @@ def legend_row() -> VGroup:
         swatch = Line(ORIGIN, 0.6 * RIGHT, color=color, stroke_width=6)
         items.add(VGroup(swatch, label(name, size=theme.MIN_FONT)).arrange(RIGHT, buff=0.15))
     return items.arrange(RIGHT, buff=0.8)
-
-
-def travel(dot: Mobject, path: VMobject, *, backwards: bool, shrink_to: float = 1.0) -> UpdateFromAlphaFunc:
-    """Move ``dot`` along ``path`` (backwards: from its end to its start), shrinking as it goes."""
-    start_width = dot.width
-
-    def update(mob: Mobject, alpha: float) -> None:
-        mob.move_to(path.point_from_proportion(1 - alpha if backwards else alpha))
-        mob.set(width=start_width * (1 + (shrink_to - 1) * alpha))
-
-    return UpdateFromAlphaFunc(dot, update, rate_func=linear)
 
 
 class GradientFlow(LectureSlide):

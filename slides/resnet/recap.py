@@ -7,8 +7,7 @@ from manim import DOWN, RIGHT, UP, Dot, FadeIn, VGroup, VMobject, Write
 from slides import theme
 from slides.base import LectureSlide
 from slides.common import bullet_list, label
-from slides.common.residual import ResidualBlockDiagram
-from slides.resnet.gradient_flow import travel
+from slides.common.residual import ResidualBlockDiagram, travel
 
 IDEAS = (
     "Deeper plain nets can train worse",
