@@ -14,7 +14,6 @@ touching the disk, so tests can run small budgets. Nothing is ever pickled: arra
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 import hashlib
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any, Generic, ParamSpec, TypeVar
 
 import numpy as np
+
+from model.sources import imported_names
 
 DATA_DIR_ENV = "LECTURE_DATA_DIR"
 """Environment variable that moves the data directory (tests point it at a temporary one)."""
@@ -246,24 +247,11 @@ def _module_file(name: str) -> Path | None:
 
 def _project_imports(name: str, path: Path) -> set[str]:
     """Project modules that the module ``name`` (source at ``path``) imports, anywhere in it."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    is_package = path.name == "__init__.py"
-    package = name if is_package else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - (node.level - 1)]
-                base = ".".join(anchor + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            for alias in node.names:
-                submodule = f"{base}.{alias.name}"
-                # ``from pkg import x``: the dependency is submodule x if it exists, else pkg.
-                found.add(submodule if _module_file(submodule) else base)
+    for base, imported in imported_names(path, name):
+        # ``from pkg import x``: the dependency is submodule x if it exists, else pkg.
+        submodule = f"{base}.{imported}" if imported else None
+        found.add(submodule if submodule and _module_file(submodule) else base)
     return {m for m in found if _module_file(m) is not None}
 
 

@@ -7,6 +7,7 @@ torch, so it runs in milliseconds with the system Python.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import runpy
 from dataclasses import dataclass
 from functools import cache
@@ -110,26 +111,30 @@ def module_file(module: str) -> Path | None:
     return None
 
 
+def _load_import_reader():
+    """``model.sources.imported_names``, loaded from its file: importing it as ``model.sources``
+    would run ``model/__init__.py``, which needs torch, and this runs with the system Python."""
+    spec = importlib.util.spec_from_file_location("_model_sources", ROOT / "model" / "sources.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.imported_names
+
+
+imported_names = _load_import_reader()
+
+
 def _imported_modules(path: Path) -> set[str]:
     """Modules a file imports, including the parent packages Python loads on the way."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
     if path.name == "__init__.py":
-        package = package.rsplit(".", 1)[0] + "." if "." in package else package
+        module = module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                anchor = package.split(".")
-                base = ".".join(anchor[: len(anchor) - node.level])
-                stem = f"{base}.{node.module}" if node.module else base
-            else:
-                stem = node.module or ""
-            found.add(stem)
+    for base, name in imported_names(path, module):
+        found.add(base)
+        if name:
             # "from pkg import mod" may name a submodule.
-            found.update(f"{stem}.{alias.name}" for alias in node.names)
+            found.add(f"{base}.{name}")
     with_parents: set[str] = set()
     for name in found:
         pieces = name.split(".")
