@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,12 @@ def run_make(*goals: str, **variables: str) -> subprocess.CompletedProcess[str]:
     """Run the project's Makefile; tests render at the lowest quality."""
     variables.setdefault("QUALITY", "l")
     args = ["make", "--no-print-directory", *goals, *(f"{k}={v}" for k, v in variables.items())]
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=1200, env=user_env())
+
+
+def user_env() -> dict[str, str]:
+    """The environment a user's shell would give make: none of the calling make's job-server flags."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 
 
 @pytest.fixture(scope="session")

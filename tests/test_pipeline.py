@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import pptx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import ROOT, BuiltDeck, run_make
+from tests.conftest import ROOT, BuiltDeck, run_make, user_env
 
 pytestmark = pytest.mark.slow
 
@@ -133,7 +134,6 @@ def test_second_build_does_nothing(built_deck: BuiltDeck) -> None:
 def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> None:
     source = ROOT / "slides" / "intro" / "welcome.py"
     later = time.time() + 2
-    import os
 
     original = source.stat()
     os.utime(source, (later, later))
@@ -154,13 +154,13 @@ def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_p
         ["make", "--no-print-directory", f"BUILD={build}", f"OUT={tmp_path / 'out'}",
          "DECKS=intro", "QUALITY=l", str(build / "slides" / "TorchNumber.json")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env=user_env(),
     )
     assert process.stdout is not None
     for line in process.stdout:
         if "TorchNumber: rendering" in line:
             break
     time.sleep(1.5)
-    import os
 
     os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)

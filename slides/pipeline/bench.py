@@ -37,7 +37,7 @@ def make(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
     started = time.monotonic()
     result = subprocess.run(
         ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
-        env=dict(os.environ, **(env or {})),
+        env={**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}, **(env or {})},
     )
     elapsed = time.monotonic() - started
     if result.returncode != 0:

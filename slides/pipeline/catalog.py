@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SLIDES_DIR = ROOT / "slides"
 DEFAULT_DECKS_FILE = SLIDES_DIR / "decks.py"
+# Where shared pieces live: classes here are never scenes.
+SHARED_PLACES = (SLIDES_DIR / "common", SLIDES_DIR / "base.py")
 # Packages whose source a scene may import; other imports are third-party.
 PROJECT_PACKAGES = ("slides", "model")
 
@@ -57,21 +59,34 @@ def load_decks(decks_file: Path = DEFAULT_DECKS_FILE) -> tuple[DeckEntry, ...]:
 
 @cache
 def scene_index() -> dict[str, Path]:
-    """Map every class defined under ``slides/`` (outside the pipeline) to its file."""
-    index: dict[str, Path] = {}
-    clashes: list[str] = []
+    """Map every scene class under ``slides/`` to its file.
+
+    A scene is a class that derives, directly or through other classes here, from
+    manim-slides' ``Slide``; shared pieces (mobjects, base classes) are not scenes
+    even when they derive from it, if they live in ``slides/common`` or ``slides/base.py``.
+    """
+    bases: dict[str, list[str]] = {}
+    places: dict[str, list[Path]] = {}
     for path in sorted(SLIDES_DIR.rglob("*.py")):
         if "pipeline" in path.relative_to(SLIDES_DIR).parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in tree.body:
-            if isinstance(node, ast.ClassDef) and node.bases:
-                if node.name in index:
-                    clashes.append(node.name)
-                index[node.name] = path
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
+                if not any(path == p or p in path.parents for p in SHARED_PLACES):
+                    places.setdefault(node.name, []).append(path)
+
+    def is_slide(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        if name in ("Slide", "ThreeDSlide"):
+            return True
+        return name not in seen and any(is_slide(b, seen | {name}) for b in bases.get(name, []))
+
+    scenes = {name: paths for name, paths in places.items() if is_slide(name)}
+    clashes = sorted(name for name, paths in scenes.items() if len(paths) > 1)
     if clashes:
-        raise CatalogError(f"scene classes defined twice under slides/: {', '.join(sorted(clashes))}")
-    return index
+        raise CatalogError(f"scene classes defined twice under slides/: {', '.join(clashes)}")
+    return {name: paths[0] for name, paths in scenes.items()}
 
 
 def check_decks(decks: tuple[DeckEntry, ...]) -> None:
