@@ -139,7 +139,8 @@ def _load_import_reader():
 imported_names = _load_import_reader()
 
 
-def _imported_modules(path: Path) -> set[str]:
+@cache
+def _imported_modules(path: Path) -> frozenset[str]:
     """Modules a file imports, including the parent packages Python loads on the way."""
     module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
     if path.name == "__init__.py":
@@ -154,7 +155,7 @@ def _imported_modules(path: Path) -> set[str]:
     for name in found:
         pieces = name.split(".")
         with_parents.update(".".join(pieces[: i + 1]) for i in range(len(pieces)))
-    return with_parents
+    return frozenset(with_parents)
 
 
 @cache
@@ -182,17 +183,21 @@ def dependencies(path: Path) -> tuple[Path, ...]:
 
 def cached_records(paths: tuple[Path, ...]) -> list[str]:
     """Names of the cached model records (``@cached("name")``) defined in ``paths``."""
+    return sorted({name for path in paths for name in _records_defined_in(path)})
+
+
+@cache
+def _records_defined_in(path: Path) -> frozenset[str]:
     names: set[str] = set()
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and getattr(decorator.func, "id", getattr(decorator.func, "attr", None)) == "cached"
-                    and decorator.args
-                    and isinstance(decorator.args[0], ast.Constant)
-                ):
-                    names.add(str(decorator.args[0].value))
-    return sorted(names)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and getattr(decorator.func, "id", getattr(decorator.func, "attr", None)) == "cached"
+                and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+            ):
+                names.add(str(decorator.args[0].value))
+    return frozenset(names)
