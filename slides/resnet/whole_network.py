@@ -85,20 +85,25 @@ class WholeNetwork(LectureSlide):
     def show_family(self, family: FamilyTable) -> None:
         self.next_slide(
             notes="The family: the same stages with more blocks. Parameters and multiply-adds are "
-            "counted by our model; the last column is the paper's own figure, which counts the "
-            "stride in a slightly different place."
+            "counted by our model; the paper column is the paper's own figure, which counts the "
+            "stride in a slightly different place. The error column is ImageNet top-1 error of "
+            "published weights, not something we trained."
         )
         heading = self.title("The ResNet family (224 x 224 input)")
-        rows = [["model", "layers", "parameters", "mult-adds", "paper"]]
+        rows = [["model", "layers", "parameters", "mult-adds", "paper", "top-1 error"]]
         colors = [theme.MUTED]
         for row in family.rows:
             rows.append([
                 row.name.replace("resnet", "ResNet-"), str(row.layers), f"{row.params:,}",
                 f"{row.macs / 1e9:.2f} G", f"{PAPER_GIGA_MULTIPLY_ADDS[row.name]:.1f} G",
+                f"{row.reference_top1_error:.2f} %",
             ])
             colors.append(theme.TEXT)
-        grid = table(rows, colors, buff=0.8).next_to(heading, DOWN, buff=0.6)
-        source = self.caption("paper column: He et al. 2015, Table 1")
+        grid = table(rows, colors, buff=0.6).next_to(heading, DOWN, buff=0.6)
+        source = VGroup(
+            label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
+            label(f"top-1 error: {family.top1_error_source}", size=theme.MIN_FONT, color=theme.MUTED),
+        ).arrange(DOWN, buff=0.12).to_edge(DOWN, buff=theme.MARGIN)
         self.clear_slide()
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
@@ -107,5 +112,6 @@ class WholeNetwork(LectureSlide):
             notes="Going from 34 to 50 layers swaps basic blocks for bottlenecks: a few more "
             "parameters, about the same compute, and a better network."
         )
-        frames = VGroup(*(SurroundingRectangle(grid[i], color=theme.HIGHLIGHT, buff=0.08) for i in (2, 3)))
+        # One frame around both rows: the step from 34 to 50 layers is the comparison.
+        frames = SurroundingRectangle(VGroup(grid[2], grid[3]), color=theme.HIGHLIGHT, buff=0.08)
         self.play(FadeIn(frames))
