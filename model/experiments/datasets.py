@@ -162,3 +162,8 @@ def psnr(estimate: np.ndarray, reference: np.ndarray) -> float:
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """Round a [0, 1] image to bytes for storage; out-of-range values are clipped."""
     return np.clip(np.rint(np.asarray(image) * 255.0), 0, 255).astype(np.uint8)
+
+
+def run_key(plain: bool, depth: int) -> str:
+    """How the experiments name one network in their records: ``plain-56``, ``residual-20``."""
+    return f"{'plain' if plain else 'residual'}-{depth}"

@@ -15,15 +15,11 @@ import numpy as np
 
 from model.cache import cached
 from model.cifar import resnet_cifar
-from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits_train_val, seeded
+from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits_train_val, run_key, seeded
 from model.experiments.training import Schedule, train_classifier
 
 # Differences in final training error below one point are noise on 1,397 images.
 TOLERANCE = 0.01
-
-
-def run_key(plain: bool, depth: int) -> str:
-    return f"{'plain' if plain else 'residual'}-{depth}"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 from model.cache import cached
 from model.cifar import resnet_cifar
-from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, seeded
+from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, run_key, seeded
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,6 @@ def block_input_gradients(
     return np.asarray(norms, dtype=np.float32), float(loss.detach())
 
 
-def _key(plain: bool, depth: int) -> str:
-    return f"{'plain' if plain else 'residual'}-{depth}"
-
-
 @cached(
     "gradient_flow",
     provenance={"dataset": DIGITS_SOURCE + ", resized to 32x32", "licence": DIGITS_LICENCE},
@@ -89,7 +85,7 @@ def gradient_flow(
     grad_norms, relative, ratio, spread, losses = {}, {}, {}, {}, {}
     for depth in depths:
         for plain in (True, False):
-            key = _key(plain, depth)
+            key = run_key(plain, depth)
             # Same seed per depth, so plain and residual nets start from the same weights.
             with seeded(seed + depth):
                 net = resnet_cifar(depth, plain=plain, width=width, in_channels=1, num_classes=10)
