@@ -107,5 +107,4 @@ CONCEPTS = Deck(
     scenes=tuple(scene for deck in CONCEPT_DECKS for scene in deck.scenes),
 )
 
-# Decks whose scenes are still being written are left out until they have one.
-DECKS: tuple[Deck, ...] = tuple(d for d in (INTRO, RESNET, *CONCEPT_DECKS, CONCEPTS) if d.scenes)
+DECKS: tuple[Deck, ...] = (INTRO, RESNET, *CONCEPT_DECKS, CONCEPTS)
