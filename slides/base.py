@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write, config
 from manim_slides import Slide
 
 from slides import theme
+from slides.onscreen import description, description_text, layout_problems, onscreen_texts
 
 # The build sets this to a per-scene folder; a scene rendered by hand lands in build/scratch.
 RENDER_DIR_ENV = "LECTURE_RENDER_DIR"
@@ -33,6 +35,53 @@ class LectureSlide(Slide):
         kwargs.setdefault("output_folder", folder)
         config.background_color = theme.BACKGROUND
         super().__init__(*args, **kwargs)
+        # One entry per slide, in the order manim-slides records them.
+        self._slide_texts: list[dict[str, Any]] = []
+        self._pictures: list[str] = []
+        self._layout: list[str] = []
+
+    # The moment a slide ends ------------------------------------------------
+
+    def describe(self, sentence: str) -> None:
+        """Say in words what a picture on the current slide shows (a curve, a heat map).
+
+        The words, numbers and formulas on screen are collected by themselves; this is
+        for what only a picture says.
+        """
+        self._pictures.append(sentence.strip())
+
+    def next_slide(self, *args: Any, **kwargs: Any) -> None:
+        if self._current_animation > self._start_animation:
+            self._end_slide()
+        super().next_slide(*args, **kwargs)
+
+    def _add_last_slide(self) -> None:
+        if not (self._slides and self._current_animation == self._slides[-1].end_animation):
+            self._end_slide()
+        super()._add_last_slide()
+
+    def _end_slide(self) -> None:
+        """Read what is on screen as the slide ends: keep its text, check its layout."""
+        number = len(self._slide_texts) + 1
+        items = onscreen_texts(self.mobjects)
+        described = description(items, self._pictures)
+        described["description"] = description_text(described)
+        self._slide_texts.append(described)
+        self._pictures = []
+        for problem in layout_problems(items):
+            self._layout.append(f"{type(self).__name__}: slide {number}: {problem}")
+
+    def _save_slides(self, *args: Any, **kwargs: Any) -> None:
+        super()._save_slides(*args, **kwargs)
+        # Store each slide's text beside its notes in the slide list manim-slides wrote.
+        path = Path(self._output_folder) / f"{self}.json"
+        record = json.loads(path.read_text(encoding="utf-8"))
+        kept = [text for text, pre in zip(self._slide_texts, self._slides) if not pre.skip_animations]
+        for slide, text in zip(record["slides"], kept):
+            slide["text"] = text
+        # The build checks these (slides.pipeline.render) and names the first in one line.
+        record["layout"] = self._layout
+        path.write_text(json.dumps(record, indent=2), encoding="utf-8")
 
     # Small helpers shared by every scene -----------------------------------
 

@@ -21,6 +21,10 @@ from pathlib import Path
 from slides.pipeline.catalog import ROOT, PipelineError, scene_index
 
 QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
+# The layout rules (text inside the frame, never below MIN_FONT, no overlaps) are checked
+# by every scene as each slide ends; "strict" fails the render, "warn" reports and goes on.
+LAYOUT_ENV = "LECTURE_LAYOUT"
+LAYOUT_DEFAULT = "warn"
 LOG_TAIL_LINES = 30
 
 
@@ -107,6 +111,15 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         )
     raw = paths["render"] / f"{scene}.json"
     slides = check_slides(raw, scene)
+    problems = json.loads(raw.read_text(encoding="utf-8")).get("layout", [])
+    if problems:
+        with paths["log"].open("a", encoding="utf-8") as log:
+            log.write("\nlayout problems:\n" + "\n".join(problems) + "\n")
+        more = f" (and {len(problems) - 1} more in {paths['log'].name})" if len(problems) > 1 else ""
+        if os.environ.get(LAYOUT_ENV, LAYOUT_DEFAULT) == "strict":
+            _discard(paths)
+            raise RenderError(f"[{position}] {problems[0]}{more}")
+        print(f"[{position}] warning: {problems[0]}{more}", flush=True)
     seconds = video_seconds(slides)
     timing = {
         "scene": scene,

@@ -1,0 +1,214 @@
+"""What is on screen when a slide ends: its words, numbers and formulas, in reading order.
+
+One pass over the scene's mobjects serves two readers: the slide's text description
+(for screen readers, the reading view, the handout and the PowerPoint alternative text)
+and the layout rules (inside the frame, never below ``MIN_FONT``, no two texts overlapping).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, config
+from manim.mobject.text.text_mobject import MarkupText
+
+from slides import theme
+
+# Texts whose vertical centres lie this close (frame units) are read as one line.
+LINE_TOLERANCE = 0.2
+# Overlaps smaller than this (frame units, in both directions) are glyph bounding
+# boxes touching, not texts drawn over each other.
+OVERLAP_TOLERANCE = 0.04
+# Rounding slack when comparing sizes with MIN_FONT.
+FONT_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class OnScreenText:
+    """One text, number or formula as the viewer sees it."""
+
+    text: str  # what a reader reads: the string, or a formula's LaTeX source
+    kind: str  # "text", "formula" or "number"
+    font_size: float  # effective size after every scaling, in manim font-size units
+    left: float
+    right: float
+    bottom: float
+    top: float
+    block: int = 0  # which top-level mobject on screen it belongs to, in reading order
+
+    @property
+    def centre_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _visible(mobject: Mobject) -> bool:
+    family = mobject.family_members_with_points()
+    if not family:
+        return False
+    for part in family:
+        fill = getattr(part, "get_fill_opacity", lambda: 1.0)()
+        stroke = getattr(part, "get_stroke_opacity", lambda: 1.0)()
+        if max(fill, stroke) > 0.05:
+            return True
+    return False
+
+
+def _reading(mobject: Mobject) -> tuple[str, str] | None:
+    """(text, kind) for a mobject that is one piece of text, else None."""
+    if isinstance(mobject, DecimalNumber):
+        return _number(mobject), "number"
+    if isinstance(mobject, (Text, MarkupText)):
+        return str(getattr(mobject, "original_text", "") or getattr(mobject, "text", "")), "text"
+    if isinstance(mobject, (MathTex, SingleStringMathTex)):
+        return _tex_source(mobject), "formula"
+    return None
+
+
+def _number(mobject: DecimalNumber) -> str:
+    value = mobject.get_value()
+    places = getattr(mobject, "num_decimal_places", 0)
+    return f"{value:.{places}f}"
+
+
+def _tex_source(mobject: SingleStringMathTex) -> str:
+    source = getattr(mobject, "tex_string", "")
+    return re.sub(r"\s+", " ", source).strip()
+
+
+def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
+    """Every visible text, number and formula under ``mobjects``, in reading order.
+
+    Each top-level mobject (a table, a diagram, a caption) is read as one block, blocks
+    from top to bottom and left to right, so two tables side by side are not interleaved.
+    """
+    seen: set[int] = set()
+
+    def visit(mobject: Mobject, found: list[OnScreenText]) -> None:
+        if id(mobject) in seen:
+            return
+        seen.add(id(mobject))
+        reading = _reading(mobject)
+        if reading is None:
+            for child in mobject.submobjects:
+                visit(child, found)
+            return
+        text, kind = reading
+        if not text.strip() or not _visible(mobject):
+            return
+        found.append(
+            OnScreenText(
+                text=text.strip(),
+                kind=kind,
+                font_size=float(mobject.font_size),
+                left=float(mobject.get_left()[0]),
+                right=float(mobject.get_right()[0]),
+                bottom=float(mobject.get_bottom()[1]),
+                top=float(mobject.get_top()[1]),
+            )
+        )
+
+    blocks: list[list[OnScreenText]] = []
+    for mobject in mobjects:
+        found: list[OnScreenText] = []
+        visit(mobject, found)
+        if found:
+            blocks.append(reading_order(found))
+
+    def place(block: list[OnScreenText]) -> tuple[float, float]:
+        top = max(i.top for i in block)
+        return (-round(top / (2 * LINE_TOLERANCE)), min(i.left for i in block))
+
+    ordered = sorted(blocks, key=place)
+    return [replace(item, block=number) for number, block in enumerate(ordered) for item in block]
+
+
+def reading_order(items: list[OnScreenText]) -> list[OnScreenText]:
+    """Top to bottom in lines, left to right within a line."""
+    return [item for line in _lines(items) for item in line]
+
+
+def _lines(items: list[OnScreenText]) -> list[list[OnScreenText]]:
+    lines: list[list[OnScreenText]] = []
+    for item in sorted(items, key=lambda i: -i.centre_y):
+        if lines and abs(lines[-1][0].centre_y - item.centre_y) <= LINE_TOLERANCE:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    return [sorted(line, key=lambda i: i.left) for line in lines]
+
+
+# --- the slide's description --------------------------------------------------------
+
+
+def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, object]:
+    """The heading, the words in reading order and what the pictures show."""
+    heading = ""
+    rest = list(items)
+    if items:
+        # The heading is the topmost text set at heading size or larger.
+        top = max(items, key=lambda i: (i.font_size >= theme.HEADING_FONT - FONT_TOLERANCE, i.top))
+        if top.font_size >= theme.HEADING_FONT - FONT_TOLERANCE:
+            heading = top.text
+            rest.remove(top)
+    words: list[str] = []
+    for number in dict.fromkeys(i.block for i in rest):
+        for line in _lines([i for i in rest if i.block == number]):
+            # A row of numbers (a table's row, a kernel's row) is read as one phrase.
+            phrase: list[str] = []
+            for item in line:
+                if item.kind == "number" or _is_number(item.text):
+                    phrase.append(item.text)
+                    continue
+                if phrase:
+                    words.append(" ".join(phrase))
+                    phrase = []
+                words.append(item.text)
+            if phrase:
+                words.append(" ".join(phrase))
+    return {"heading": heading, "text": words, "pictures": list(pictures)}
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[-−+]?\d[\d,]*(\.\d+)?%?", text.strip()) is not None
+
+
+def description_text(described: dict[str, object]) -> str:
+    """The description as one paragraph, for alt text and screen readers."""
+    parts: list[str] = []
+    if described.get("heading"):
+        parts.append(f"{described['heading']}.")
+    words = [str(w) for w in described.get("text", [])]  # type: ignore[union-attr]
+    if words:
+        parts.append("On screen: " + "; ".join(words) + ".")
+    parts += [str(p) for p in described.get("pictures", [])]  # type: ignore[union-attr]
+    return " ".join(parts)
+
+
+# --- the layout rules ------------------------------------------------------------------
+
+
+def layout_problems(items: list[OnScreenText]) -> list[str]:
+    """Each broken rule as one phrase: outside the frame, below MIN_FONT, overlapping."""
+    half_w = config.frame_width / 2 - theme.MARGIN / 2
+    half_h = config.frame_height / 2 - theme.MARGIN / 2
+    problems: list[str] = []
+    for item in items:
+        name = _short(item.text)
+        if item.left < -half_w or item.right > half_w or item.bottom < -half_h or item.top > half_h:
+            problems.append(f"'{name}' leaves the frame (margin {theme.MARGIN / 2:g})")
+        if item.font_size < theme.MIN_FONT - FONT_TOLERANCE:
+            problems.append(f"'{name}' is set at {item.font_size:.1f}, below MIN_FONT {theme.MIN_FONT}")
+    for i, first in enumerate(items):
+        for second in items[i + 1 :]:
+            dx = min(first.right, second.right) - max(first.left, second.left)
+            dy = min(first.top, second.top) - max(first.bottom, second.bottom)
+            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
+                problems.append(f"'{_short(first.text)}' overlaps '{_short(second.text)}'")
+    return problems
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
