@@ -140,3 +140,12 @@ def test_course_page_text_meets_aa(tmp_path: Path) -> None:
         if contrast(colour, ground) < AA_TEXT
     }
     assert not failing, failing
+
+
+def test_make_with_an_unknown_theme_is_one_clear_line() -> None:
+    from tests.conftest import run_make
+
+    result = run_make("list", THEME="sepia")
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode != 0 and len(lines) == 1, lines
+    assert "unknown THEME 'sepia'" in lines[0] and "THEME=light" in lines[0]
