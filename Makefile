@@ -9,7 +9,11 @@
 # use QUALITY=h for the lecture hall. Scenes render in parallel, one per core.
 
 QUALITY ?= m
-BUILD ?= build/$(QUALITY)
+# THEME=light renders on white (printing, washed-out projectors) into its own build
+# folder and writes <deck>-light.html/.pptx/.pdf beside the dark decks.
+THEME ?= dark
+THEME_SUFFIX := $(if $(filter-out dark,$(THEME)),-$(THEME))
+BUILD ?= build/$(QUALITY)$(THEME_SUFFIX)
 OUT ?= presentations
 DECKS_FILE ?= slides/decks.py
 # Space-separated deck names to build (default: every deck in the deck list).
@@ -36,13 +40,16 @@ REVEAL_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/manim-slides/revealjs$(RE
 DATA_STAMP := build/data.stamp
 MODEL_SOURCES := $(shell find model -name '*.py' 2>/dev/null)
 
-PIPELINE = $(PY) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) --out $(OUT)
+PIPELINE = $(PY) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) --out $(OUT) --theme $(THEME)
 RENDER = $(PIPELINE) render --quality $(QUALITY)
 EXPORT = $(PIPELINE) export
 
 # Targets that need no deck rules (and so work before anything is installed).
 NO_DECK_GOALS := help clean distclean setup
 ifneq ($(filter-out $(NO_DECK_GOALS),$(or $(MAKECMDGOALS),all)),)
+  ifneq ($(filter-out dark light,$(THEME))$(words $(THEME)),1)
+    $(error unknown THEME '$(THEME)'; use THEME=dark (the default) or THEME=light)
+  endif
   # The deck list is read on every run (milliseconds, standard library only); a bad
   # deck list stops here with one line.
   DECK_LIST_ERROR := $(shell PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) makefile --select "$(DECKS)" 2>&1)
@@ -52,7 +59,7 @@ ifneq ($(filter-out $(NO_DECK_GOALS),$(or $(MAKECMDGOALS),all)),)
   include $(BUILD)/decks.mk
 endif
 
-DECK_FILES := $(foreach d,$(DECK_NAMES),$(OUT)/$(d).html $(OUT)/$(d).pptx $(OUT)/$(d).pdf)
+DECK_FILES := $(foreach d,$(DECK_NAMES),$(foreach f,html pptx pdf,$(OUT)/$(d)$(THEME_SUFFIX).$(f)))
 SCENE_FILES := $(foreach d,$(DECK_NAMES),$(foreach s,$(DECK_SCENES_$(d)),$(BUILD)/slides/$(s).json))
 
 .DEFAULT_GOAL := all
@@ -62,7 +69,7 @@ all: $(OUT)/index.html ## install, compute data, render and export every deck (t
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
-	@echo "  variables: QUALITY=l|m|h|k (default m), DECKS='intro resnet', DECK=<name>, SCENE=<Name>"
+	@echo "  variables: QUALITY=l|m|h|k (default m), THEME=dark|light, DECKS='intro resnet', DECK=<name>, SCENE=<Name>"
 
 # --- setup: one stamp per step, so a second run installs nothing -------------
 
@@ -99,8 +106,9 @@ render: $(SCENE_FILES) ## render every scene of the selected decks
 
 export: $(DECK_FILES) ## export the selected decks to HTML, PPTX and PDF
 
+# The page lists every deck of the deck list found in $(OUT), not only those built now.
 $(OUT)/index.html: $(DECK_FILES) $(DECKS_FILE)
-	@$(PIPELINE) index --select "$(DECKS)"
+	@$(PIPELINE) index
 
 list: ## list the decks and their scenes
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) list
@@ -130,7 +138,7 @@ bench: $(PYTHON_STAMP) $(REVEAL_STAMP) ## measure build speed and deck sizes; wr
 	@$(PY) -m slides.pipeline.bench
 
 clean: ## remove generated files (renders, exports); keeps sources, assets and the installs
-	rm -rf build $(OUT)/*.html $(OUT)/*.pptx $(OUT)/*.pdf $(OUT)/*_assets $(OUT)/thumbs $(OUT)/bench.md media
+	rm -rf build $(OUT)/*.html $(OUT)/*.pptx $(OUT)/*.pdf $(OUT)/*_assets $(OUT)/thumbs $(OUT)/meta $(OUT)/bench.md media
 
 distclean: clean ## also remove the Python environment and setup stamps
 	rm -rf $(VENV) $(SETUP)

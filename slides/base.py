@@ -33,7 +33,7 @@ class LectureSlide(Slide):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         folder = Path(os.environ.get(RENDER_DIR_ENV, _SCRATCH)).resolve()
         kwargs.setdefault("output_folder", folder)
-        config.background_color = theme.BACKGROUND
+        theme.apply()
         super().__init__(*args, **kwargs)
         # One entry per slide, in the order manim-slides records them.
         self._slide_texts: list[dict[str, Any]] = []

@@ -4,23 +4,83 @@ Colours carry meaning and never change between decks. The palette is
 Okabe-Ito, which viewers with the common colour-vision deficiencies can tell
 apart. Sizes are in manim font-size units on a 16:9 frame; nothing on a slide
 is set smaller than ``MIN_FONT`` so it stays readable from the back of a hall.
+
+Two themes share the meanings: ``dark`` (the default, for screens) and ``light``
+(white background, for printing and washed-out projectors). The render step picks
+one with the ``LECTURE_THEME`` environment variable (``make THEME=light``). In each,
+every colour a scene may write text in has a contrast of at least 4.5:1 (WCAG 2.1
+AA) against both the background and the panel; the Okabe-Ito hues that miss it
+are made lighter (dark) or darker (light) along the same hue, and
+``tests/test_theme.py`` checks the contrast and that colour-blind viewers can still
+tell the colours apart.
 """
 
 from __future__ import annotations
 
-# Okabe-Ito palette.
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#9AA0A6"
-WHITE = "#F5F5F5"
+import os
 
-BACKGROUND = "#15171C"
-PANEL = "#23262E"
+THEME_ENV = "LECTURE_THEME"
+DEFAULT_THEME = "dark"
+
+# name -> colours. Keys are the palette names below; values are "#RRGGBB".
+THEMES: dict[str, dict[str, str]] = {
+    "dark": {
+        "BACKGROUND": "#15171C",
+        "PANEL": "#23262E",
+        "WHITE": "#F5F5F5",
+        "GREY": "#9AA0A6",
+        "ORANGE": "#E69F00",
+        "SKY_BLUE": "#56B4E9",
+        "GREEN": "#00A276",  # Okabe-Ito #009E73, a little lighter: 4.42 -> 4.6 on the panel
+        "YELLOW": "#F0E442",
+        "BLUE": "#0094E7",  # Okabe-Ito #0072B2, lighter: 2.92 -> 4.6 on the panel
+        "VERMILLION": "#E96700",  # Okabe-Ito #D55E00, lighter: 3.91 -> 4.6 on the panel
+        "PURPLE": "#CC79A7",
+    },
+    # The same hues, dark enough for white paper; blue stays darker than sky blue, and
+    # orange sits between yellow and vermillion in lightness so the three stay apart
+    # for red-green colour-blind viewers.
+    "light": {
+        "BACKGROUND": "#FFFFFF",
+        "PANEL": "#F2F3F5",
+        "WHITE": "#1A1C21",  # the text colour: near-black on white
+        "GREY": "#5F6368",
+        "ORANGE": "#7F5602",
+        "SKY_BLUE": "#0575A1",
+        "GREEN": "#007C5A",
+        "YELLOW": "#757003",
+        "BLUE": "#005181",
+        "VERMILLION": "#783200",
+        "PURPLE": "#A25280",
+    },
+}
+
+
+def current_theme() -> str:
+    """The theme named by ``LECTURE_THEME`` (default dark); an unknown name is an error."""
+    name = os.environ.get(THEME_ENV, "") or DEFAULT_THEME
+    if name not in THEMES:
+        raise ValueError(f"unknown theme '{name}' in {THEME_ENV}; use one of: {' '.join(THEMES)}")
+    return name
+
+
+THEME = current_theme()
+_COLOURS = THEMES[THEME]
+
+# Okabe-Ito palette, in this theme's shades.
+ORANGE = _COLOURS["ORANGE"]
+SKY_BLUE = _COLOURS["SKY_BLUE"]
+GREEN = _COLOURS["GREEN"]
+YELLOW = _COLOURS["YELLOW"]
+BLUE = _COLOURS["BLUE"]
+VERMILLION = _COLOURS["VERMILLION"]
+PURPLE = _COLOURS["PURPLE"]
+GREY = _COLOURS["GREY"]
+# The foreground: white on the dark theme, near-black on the light one.
+WHITE = _COLOURS["WHITE"]
+
+BACKGROUND = _COLOURS["BACKGROUND"]
+PANEL = _COLOURS["PANEL"]
 
 # Meaning -> colour. Scenes use these names, never the raw hex values.
 DATA = SKY_BLUE  # inputs, activations, images, feature maps
@@ -33,6 +93,9 @@ PLAIN = BLUE  # plain (no-skip) networks in comparisons
 RESIDUAL = ORANGE  # residual networks in comparisons (same as SKIP)
 TEXT = WHITE
 MUTED = GREY
+
+# The colours a scene may write text in; each meets 4.5:1 on BACKGROUND and PANEL.
+TEXT_COLOURS = (TEXT, MUTED, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE)
 
 # Font sizes. MIN_FONT is the floor for anything on screen.
 TITLE_FONT = 48
@@ -47,3 +110,14 @@ MONO_FONT = "DejaVu Sans Mono"
 # Spacing, in frame units (the frame is 14.2 x 8).
 MARGIN = 0.4
 GAP = 0.3
+
+
+def apply() -> None:
+    """Make manim draw in this theme: the background, and the colour of anything drawn
+    without one (manim's default is white, which would vanish on the light theme)."""
+    from manim import Dot, Rectangle, VMobject, config
+
+    config.background_color = BACKGROUND
+    # Rectangles and dots set their own white default.
+    for kind in (VMobject, Rectangle, Dot):
+        kind.set_default(color=TEXT)

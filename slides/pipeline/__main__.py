@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from slides.pipeline.catalog import DEFAULT_DECKS_FILE, PipelineError, check_decks, load_decks, scene_index, select
+from slides.theme import DEFAULT_THEME, THEMES
 
 
 def _decks(args: argparse.Namespace):
@@ -38,7 +39,10 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_render(args: argparse.Namespace) -> None:
     from slides.pipeline.render import render
+    from slides.theme import THEME_ENV
 
+    # slides/theme.py reads the theme from the environment of the manim process.
+    os.environ[THEME_ENV] = args.theme
     render(args.scene, args.quality, Path(args.build), args.position)
 
 
@@ -46,13 +50,14 @@ def cmd_export(args: argparse.Namespace) -> None:
     from slides.pipeline.export import export
 
     (deck,) = select(_decks(args), [args.deck])
-    export(args.format, deck, Path(args.build), Path(args.out))
+    export(args.format, deck, Path(args.build), Path(args.out), args.theme)
 
 
 def cmd_index(args: argparse.Namespace) -> None:
     from slides.pipeline.course_page import write_index
 
-    write_index(select(_decks(args), args.select.split()), Path(args.build), Path(args.out))
+    # Every deck of the deck list whose exports are in the output folder, whichever were just built.
+    write_index(_decks(args), Path(args.out), Path(args.decks_file))
 
 
 def cmd_present(args: argparse.Namespace) -> None:
@@ -79,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--decks-file", default=str(DEFAULT_DECKS_FILE))
     p.add_argument("--build", default="build/m")
     p.add_argument("--out", default="presentations")
+    p.add_argument("--theme", default=DEFAULT_THEME, choices=tuple(THEMES))
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("makefile", help="write $(BUILD)/decks.mk")
     s.add_argument("--select", default="", help="space-separated deck names (default: all)")
@@ -93,9 +99,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("format", choices=("html", "pptx", "pdf"))
     s.add_argument("deck")
     s.set_defaults(run=cmd_export)
-    s = sub.add_parser("index", help="write the course page")
-    s.add_argument("--select", default="")
-    s.set_defaults(run=cmd_index)
+    sub.add_parser("index", help="write the course page").set_defaults(run=cmd_index)
     s = sub.add_parser("present", help="start the Qt presenter")
     s.add_argument("deck")
     s.add_argument("--keys", default=".manim-slides.toml")

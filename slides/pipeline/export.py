@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 from slides.pipeline.catalog import ROOT, PipelineError, DeckEntry
+from slides.pipeline.course_page import output_stem, record_export
+from slides.theme import DEFAULT_THEME
 
 LOG_TAIL_LINES = 20
 
@@ -33,16 +35,18 @@ class ExportError(PipelineError):
     """An export that failed; the message is one line for the user."""
 
 
-def export(fmt: str, deck: DeckEntry, build: Path, out: Path) -> Path:
+def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
+    """Export ``deck`` as ``out/<deck>.<fmt>`` (``<deck>-light.<fmt>`` for the light theme)."""
     out.mkdir(parents=True, exist_ok=True)
     folder = build / "slides"
     logs = build / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"export-{deck.name}-{fmt}.log"
+    stem = output_stem(deck.name, theme)
+    log_path = logs / f"export-{stem}-{fmt}.log"
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix=f".{deck.name}-{fmt}-", dir=out) as tmp_name:
+    with tempfile.TemporaryDirectory(prefix=f".{stem}-{fmt}-", dir=out) as tmp_name:
         tmp = Path(tmp_name)
-        dest = tmp / f"{deck.name}.{fmt}"
+        dest = tmp / f"{stem}.{fmt}"
         command = [
             sys.executable, "-m", "manim_slides", "convert",
             "--folder", str(folder), "--to", fmt, *deck.scenes, str(dest),
@@ -57,17 +61,19 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path) -> Path:
         if result.returncode != 0 or not dest.is_file():
             tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_TAIL_LINES:]
             print("\n".join(f"    {line}" for line in tail), file=sys.stderr)
-            raise ExportError(f"{deck.name}.{fmt}: manim-slides convert failed; full log: {log_path}")
+            raise ExportError(f"{stem}.{fmt}: manim-slides convert failed; full log: {log_path}")
         final = out / dest.name
         if fmt == "html":
             # Move the assets folder first and the page last: the page is the make target.
-            assets = tmp / f"{deck.name}_assets"
+            assets = tmp / f"{stem}_assets"
             final_assets = out / assets.name
             if final_assets.exists():
                 shutil.rmtree(final_assets)
             assets.replace(final_assets)
         os.replace(dest, final)
-    size = _size(final) + (_size(out / f"{deck.name}_assets") if fmt == "html" else 0)
+    # The course page reads the deck's quality and render time from this record.
+    record_export(fmt, deck, theme, build, out, final)
+    size = _size(final) + (_size(out / f"{stem}_assets") if fmt == "html" else 0)
     print(
         f"[export] {final.relative_to(ROOT) if final.is_relative_to(ROOT) else final}: "
         f"{size / 1e6:.1f} MB in {time.monotonic() - started:.1f} s",

@@ -67,7 +67,7 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
         for fmt in FORMATS:
             extra = " | $(REVEAL_STAMP)" if fmt == "html" else ""
             lines += [
-                f"$(OUT)/{deck.name}.{fmt}: {jsons}{extra}",
+                f"$(OUT)/{deck.name}$(THEME_SUFFIX).{fmt}: {jsons}{extra}",
                 f"\t@$(EXPORT) {fmt} {deck.name}",
                 "",
             ]

@@ -1,0 +1,151 @@
+"""Both themes: text contrast (WCAG 2.1 AA, 1.4.3), Okabe-Ito hues kept, colours that
+colour-blind viewers tell apart, and the theme chosen by the render step's environment."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import wcag_contrast_ratio
+from bs4 import BeautifulSoup
+from colorspacious import cspace_convert
+
+from slides.theme import THEME_ENV, THEMES
+from tests.conftest import ROOT
+
+# The published Okabe-Ito palette whose meanings the themes keep.
+OKABE_ITO = {
+    "ORANGE": "#E69F00", "SKY_BLUE": "#56B4E9", "GREEN": "#009E73", "YELLOW": "#F0E442",
+    "BLUE": "#0072B2", "VERMILLION": "#D55E00", "PURPLE": "#CC79A7",
+}
+# Every colour a scene may write text in: the foreground, the muted grey and the palette.
+TEXT_NAMES = ("WHITE", "GREY", *OKABE_ITO)
+AA_TEXT = 4.5
+# Smallest CAM02-UCS distance between two palette colours, for normal vision and each
+# full-strength colour-vision deficiency (about 1 is just noticeable).
+MIN_DISTANCE = 5.0
+MAX_HUE_SHIFT_DEGREES = 3.0
+
+
+def rgb(colour: str) -> tuple[float, float, float]:
+    value = colour.lstrip("#")
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def contrast(a: str, b: str) -> float:
+    return wcag_contrast_ratio.rgb(rgb(a), rgb(b))
+
+
+def test_contrast_is_measured_as_the_issue_measured_it() -> None:
+    # The figures reported against the old dark theme.
+    assert contrast("#0072B2", "#15171C") == pytest.approx(3.46, abs=0.01)
+    assert contrast("#0072B2", "#23262E") == pytest.approx(2.92, abs=0.01)
+    assert contrast("#D55E00", "#23262E") == pytest.approx(3.91, abs=0.01)
+    assert contrast("#009E73", "#23262E") == pytest.approx(4.42, abs=0.01)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_text_colour_meets_aa_on_background_and_panel(theme: str) -> None:
+    colours = THEMES[theme]
+    failing = {
+        (name, ground): round(contrast(colours[name], colours[ground]), 2)
+        for name in TEXT_NAMES
+        for ground in ("BACKGROUND", "PANEL")
+        if contrast(colours[name], colours[ground]) < AA_TEXT
+    }
+    assert not failing, f"{theme}: below {AA_TEXT}:1: {failing}"
+
+
+def _lab(colour: str) -> np.ndarray:
+    return cspace_convert(rgb(colour), "sRGB1", "CIELab")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_palette_keeps_the_okabe_ito_hues(theme: str) -> None:
+    for name, original in OKABE_ITO.items():
+        _, a0, b0 = _lab(original)
+        _, a1, b1 = _lab(THEMES[theme][name])
+        shift = (np.degrees(np.arctan2(b1, a1) - np.arctan2(b0, a0)) + 180) % 360 - 180
+        assert abs(shift) <= MAX_HUE_SHIFT_DEGREES, f"{theme} {name}: hue moved {shift:.1f} degrees"
+
+
+@pytest.mark.parametrize("vision", [None, "deuteranomaly", "protanomaly", "tritanomaly"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_colour_blind_viewers_tell_the_palette_apart(theme: str, vision: str | None) -> None:
+    names = list(OKABE_ITO)
+    colours = np.array([rgb(THEMES[theme][n]) for n in names])
+    if vision:
+        simulated = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+        colours = np.clip(cspace_convert(colours, simulated, "sRGB1"), 0, 1)
+    ucs = cspace_convert(colours, "sRGB1", "CAM02-UCS")
+    closest = min(
+        (float(np.linalg.norm(ucs[i] - ucs[j])), names[i], names[j])
+        for i, j in itertools.combinations(range(len(names)), 2)
+    )
+    assert closest[0] >= MIN_DISTANCE, f"{theme}, {vision or 'normal vision'}: {closest}"
+
+
+def test_light_theme_is_white_and_keeps_the_meanings() -> None:
+    light, dark = THEMES["light"], THEMES["dark"]
+    assert light["BACKGROUND"] == "#FFFFFF"
+    assert set(light) == set(dark)
+    # Blue stays darker than sky blue, as in Okabe-Ito, so "plain" and "data" stay apart.
+    assert _lab(light["BLUE"])[0] < _lab(light["SKY_BLUE"])[0]
+
+
+def _theme_in_a_render_process(value: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != THEME_ENV}
+    if value is not None:
+        env[THEME_ENV] = value
+    code = "from slides import theme; print(theme.THEME, theme.BACKGROUND, theme.TEXT, theme.PLAIN, theme.SKIP)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("value, expected", [(None, "dark"), ("dark", "dark"), ("light", "light")])
+def test_the_environment_picks_the_theme(value: str | None, expected: str) -> None:
+    result = _theme_in_a_render_process(value)
+    assert result.returncode == 0, result.stderr
+    colours = THEMES[expected]
+    assert result.stdout.split() == [
+        expected, colours["BACKGROUND"], colours["WHITE"], colours["BLUE"], colours["ORANGE"],
+    ]
+
+
+def test_an_unknown_theme_is_refused() -> None:
+    result = _theme_in_a_render_process("sepia")
+    assert result.returncode != 0
+    assert "unknown theme 'sepia'" in result.stderr and "light" in result.stderr
+
+
+def test_course_page_text_meets_aa(tmp_path: Path) -> None:
+    from slides.pipeline.catalog import load_decks
+    from slides.pipeline.course_page import write_index
+
+    page = write_index(load_decks(), tmp_path)
+    css = BeautifulSoup(page.read_text(), "html.parser").style.get_text()
+    rules = dict(re.findall(r"([^{}]+?)\s*\{([^}]*)\}", css))
+    texts = {sel.strip(): c for sel, body in rules.items() for c in re.findall(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", body)}
+    grounds = [c for body in rules.values() for c in re.findall(r"background:\s*(#[0-9A-Fa-f]{6})", body)]
+    assert len(texts) >= 4 and len(grounds) == 2, (texts, grounds)
+    failing = {
+        (selector, colour, ground): round(contrast(colour, ground), 2)
+        for selector, colour in texts.items()
+        for ground in grounds
+        if contrast(colour, ground) < AA_TEXT
+    }
+    assert not failing, failing
+
+
+def test_make_with_an_unknown_theme_is_one_clear_line() -> None:
+    from tests.conftest import run_make
+
+    result = run_make("list", THEME="sepia")
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode != 0 and len(lines) == 1, lines
+    assert "unknown THEME 'sepia'" in lines[0] and "THEME=light" in lines[0]
