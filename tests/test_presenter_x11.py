@@ -25,6 +25,8 @@ import av
 import pytest
 from PIL import Image, ImageChops, ImageGrab, ImageStat
 
+from slides.pipeline.catalog import PipelineError
+from slides.pipeline.present import Layout, Screen, choose_layout
 from tests.conftest import ROOT, BuiltDeck, user_env
 
 LAPTOP = (1280, 720)
@@ -308,6 +310,8 @@ def test_projector_gets_the_slides_and_the_laptop_the_notes(
 
     display.press("Next")
     assert _mean_difference(display.settled(projector_box), projector) > 2, "PageDown moves the projector"
+    # The clock alone changes a tick's worth of pixels; a new slide's notes and previews far more.
+    assert _mean_difference(display.grab(laptop_box), laptop) > 2, "PageDown moves the notes too"
     assert presenter.quit() == 0, presenter.output()[-3000:]
 
     # SCREEN= puts the slides on the screen the lecturer names.
@@ -362,3 +366,38 @@ def test_stale_scenes_are_named_with_their_last_render_time_before_rendering(bui
     assert f"took {wall} s to render" in lines[report] or f"took {wall // 60} min {wall % 60} s" in lines[report]
     render = next(i for i, l in enumerate(lines) if re.search(r"\brender --quality l Welcome\b", l))
     assert report < render, "the report comes before the render"
+
+
+def _screen(index: int, name: str, x: int, width: int = 1920, primary: bool = False) -> Screen:
+    return Screen(index=index, name=name, x=x, y=0, width=width, height=1080, primary=primary)
+
+
+def test_laptop_and_projector_layouts() -> None:
+    laptop, hdmi = _screen(0, "eDP-1", 0, primary=True), _screen(1, "HDMI-1", 1920)
+    assert choose_layout([laptop, hdmi]) == Layout(slides=hdmi, notes=laptop)
+    # The lecturer made the projector primary: the laptop's panel still gets the notes.
+    laptop, hdmi = _screen(0, "eDP-1", 0), _screen(1, "HDMI-1", 1920, primary=True)
+    assert choose_layout([laptop, hdmi]) == Layout(slides=hdmi, notes=laptop)
+    # Mirroring: one picture, so no notes anywhere.
+    mirror = _screen(1, "HDMI-1", 0)
+    assert choose_layout([laptop, mirror]) == Layout(slides=mirror, notes=None)
+    assert choose_layout([laptop]) == Layout(slides=laptop, notes=None)
+    assert choose_layout([laptop, hdmi], "eDP-1") == Layout(slides=laptop, notes=hdmi)
+    assert choose_layout([laptop, hdmi], "0").flags() == [
+        "--full-screen", "--screen", "0", "--show-info-window", "--info-window-screen", "1",
+    ]
+    with pytest.raises(PipelineError, match=r"^SCREEN=2: no such screen; the screens are 0 eDP-1 1920x1080, 1 HDMI-1"):
+        choose_layout([laptop, hdmi], "2")
+
+
+def test_without_a_display_the_presenter_says_so_in_one_line(built_deck: BuiltDeck) -> None:
+    env = {k: v for k, v in user_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "present", f"DECK={built_deck.name}", "QUALITY=l",
+         f"BUILD={built_deck.build}", f"OUT={built_deck.out}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert errors == ["error: no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"]
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr

@@ -58,7 +58,7 @@ class Screen:
         return bool(BUILT_IN_PANEL.match(self.name))
 
     def describe(self) -> str:
-        return f"screen {self.index} ({self.name}, {self.width}x{self.height})"
+        return f"screen {self.index} ({self.name or 'unnamed'}, {self.width}x{self.height})"
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ def _qt_failure(stderr: str) -> str:
     """The one line to show when Qt cannot open a window."""
     from slides.pipeline.system import SetupError, missing_debian_packages
 
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        return "no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"
     try:
         missing = missing_debian_packages()
     except SetupError:
@@ -119,8 +121,6 @@ def _qt_failure(stderr: str) -> str:
             f"the Qt presenter cannot start: missing Debian packages: {' '.join(missing)}; "
             f"install them with: sudo apt-get install -y {' '.join(missing)} (or run make as root)"
         )
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
-        return "no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     reason = next((line for line in lines if "could not connect" in line or "could not load" in line.lower()), None)
     return f"the Qt presenter cannot open a window: {reason or (lines[-1] if lines else 'Qt gave no reason')}"

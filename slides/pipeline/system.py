@@ -31,6 +31,8 @@ DEBIAN_PACKAGES = (
     "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
     "libxcb-randr0", "libxcb-shape0", "libxcb-sync1", "libxcb-xfixes0", "libxcb-xkb1",
     "libxcb-util1", "libx11-xcb1",
+    # The video plugin (libffmpegmediaplugin.so); on a minimal Debian 12 nothing else brings it.
+    "libxrandr2",
     # The presenter's tests on real X servers: Xvfb, a window manager (full screen needs
     # one), xdotool for the clicker's keys; two monitors through Xorg's dummy driver.
     "xvfb", "openbox", "xdotool", "xserver-xorg-video-dummy", "x11-xserver-utils",
