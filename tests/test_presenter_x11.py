@@ -401,3 +401,28 @@ def test_without_a_display_the_presenter_says_so_in_one_line(built_deck: BuiltDe
     errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
     assert errors == ["error: no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"]
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+
+
+def test_a_display_qt_cannot_open_is_one_line(built_deck: BuiltDeck) -> None:
+    env = dict(user_env(), DISPLAY=":4242")
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "present", f"DECK={built_deck.name}", "QUALITY=l",
+         f"BUILD={built_deck.build}", f"OUT={built_deck.out}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert errors == ["error: the Qt presenter cannot open a window: qt.qpa.xcb: could not connect to display :4242"]
+
+
+def test_missing_qt_libraries_are_named_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slides.pipeline import present, system
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(system, "missing_debian_packages", lambda: ["libxcb-icccm4", "libxcb-keysyms1"])
+    qt_said = "qt.qpa.plugin: From 6.5.0, xcb-cursor0 or libxcb-cursor0 is needed to load the Qt xcb platform plugin."
+    assert present._qt_failure(qt_said) == (
+        "the Qt presenter cannot start: missing Debian packages: libxcb-icccm4 libxcb-keysyms1; "
+        "install them with: sudo apt-get install -y libxcb-icccm4 libxcb-keysyms1 (or run make as root)"
+    )
