@@ -85,7 +85,7 @@ def choose_layout(screens: list[Screen], requested: str = "") -> Layout:
     """Where the slides and the notes go; ``requested`` is SCREEN= (a number or a name)."""
     if not screens:
         raise PipelineError("Qt sees no screen to present on")
-    listing = ", ".join(f"{s.index} {s.name} {s.width}x{s.height}" for s in screens)
+    listing = ", ".join(f"{s.index} {s.name or 'unnamed'} {s.width}x{s.height}" for s in screens)
     if requested.strip():
         wanted = requested.strip()
         slides = next((s for s in screens if str(s.index) == wanted or s.name == wanted), None)
