@@ -69,13 +69,14 @@ all: $(OUT)/index.html ## install, compute data, render and export every deck (t
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
-	@echo "  variables: QUALITY=l|m|h|k (default m), THEME=dark|light, DECKS='intro resnet', DECK=<name>, SCENE=<Name>"
+	@echo "  variables: QUALITY=l|m|h|k (default m), THEME=dark|light, DECKS='intro resnet', DECK=<name>, SCENE=<Name>, SCREEN=<n>"
 
 # --- setup: one stamp per step, so a second run installs nothing -------------
 
 setup: $(PYTHON_STAMP) $(REVEAL_STAMP) ## install Debian packages, the Python environment and reveal.js
 
-$(DEBIAN_STAMP):
+# A longer package list (system.py) is checked again on machines set up before it.
+$(DEBIAN_STAMP): slides/pipeline/system.py
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system debian
 	@mkdir -p $(@D) && touch $@
 
@@ -113,13 +114,21 @@ $(OUT)/index.html: $(DECK_FILES) $(DECKS_FILE)
 list: ## list the decks and their scenes
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) list
 
+PRESENT_SCENES = $(foreach s,$(DECK_SCENES_$(DECK)),$(BUILD)/slides/$(s).json)
 ifneq ($(filter present,$(MAKECMDGOALS)),)
   ifeq ($(filter $(DECK),$(ALL_DECKS)),)
     $(error unknown deck '$(DECK)'; use make present DECK=<name> with one of: $(ALL_DECKS))
   endif
+  # Before any scene renders: how many are stale, and how long they took last time.
+  PRESENT_STALE := $(shell $(MAKE) --no-print-directory -n RENDER=render-stale QUALITY=$(QUALITY) BUILD=$(BUILD) \
+    DECKS_FILE=$(DECKS_FILE) $(PRESENT_SCENES) 2>/dev/null | PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline \
+    --decks-file $(DECKS_FILE) --build $(BUILD) stale $(DECK))
+  ifneq ($(PRESENT_STALE),)
+    $(info $(PRESENT_STALE))
+  endif
 endif
-present: $(foreach s,$(DECK_SCENES_$(DECK)),$(BUILD)/slides/$(s).json) ## present DECK=<name> full screen in the Qt presenter
-	@$(PIPELINE) present $(DECK) -- --full-screen $(PRESENT_FLAGS)
+present: $(PRESENT_SCENES) ## present DECK=<name>: slides on the projector, notes on the laptop (SCREEN=<n> picks)
+	@$(PIPELINE) present --screen "$(SCREEN)" $(DECK) -- $(PRESENT_FLAGS)
 
 ifneq ($(filter scene,$(MAKECMDGOALS)),)
   ifeq ($(filter $(SCENE),$(ALL_SCENES)),)

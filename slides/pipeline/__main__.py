@@ -61,14 +61,19 @@ def cmd_index(args: argparse.Namespace) -> None:
 
 
 def cmd_present(args: argparse.Namespace) -> None:
+    from slides.pipeline.present import present
+
     (deck,) = select(_decks(args), [args.deck])
-    command = [
-        sys.executable, "-m", "manim_slides", "present",
-        "--config", args.keys, "--folder", str(Path(args.build) / "slides"),
-        *args.extra, *deck.scenes,
-    ]
-    print(f"[present] {deck.name}: {len(deck.scenes)} scenes; PageDown/Right next, PageUp/Left back, Q quits", flush=True)
-    os.execv(sys.executable, command)
+    present(deck, Path(args.build), args.keys, args.screen, args.extra)
+
+
+def cmd_stale(args: argparse.Namespace) -> None:
+    from slides.pipeline.present import stale_report
+
+    (deck,) = select(_decks(args), [args.deck])
+    line = stale_report(deck, Path(args.build), sys.stdin.read())
+    if line:
+        print(line, flush=True)
 
 
 def cmd_where(args: argparse.Namespace) -> None:
@@ -103,8 +108,12 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("present", help="start the Qt presenter")
     s.add_argument("deck")
     s.add_argument("--keys", default=".manim-slides.toml")
+    s.add_argument("--screen", default="", help="the slides' screen, a number or a name (default: the projector)")
     s.add_argument("extra", nargs="*", help="extra manim-slides present options (after --)")
     s.set_defaults(run=cmd_present)
+    s = sub.add_parser("stale", help="say which scenes of a deck render before presenting (reads make -n)")
+    s.add_argument("deck")
+    s.set_defaults(run=cmd_stale)
     s = sub.add_parser("where", help="print the video files of a rendered scene")
     s.add_argument("scene")
     s.set_defaults(run=cmd_where)

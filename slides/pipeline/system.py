@@ -26,6 +26,16 @@ DEBIAN_PACKAGES = (
     # The Qt presenter (PySide6 QtMultimedia) and its display plugins.
     "libpulse0", "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0",
     "libxcb-cursor0", "libfontconfig1", "libdbus-1-3",
+    # The rest of what Qt's X11 plugin (libqxcb.so, libQt6XcbQpa.so.6) links to: without
+    # them a real desktop gets "no Qt platform plugin could be initialized".
+    "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
+    "libxcb-randr0", "libxcb-shape0", "libxcb-sync1", "libxcb-xfixes0", "libxcb-xkb1",
+    "libxcb-util1", "libx11-xcb1",
+    # The video plugin (libffmpegmediaplugin.so); on a minimal Debian 12 nothing else brings it.
+    "libxrandr2",
+    # The presenter's tests on real X servers: Xvfb, a window manager (full screen needs
+    # one), xdotool for the clicker's keys; two monitors through Xorg's dummy driver.
+    "xvfb", "openbox", "xdotool", "xserver-xorg-video-dummy", "x11-xserver-utils",
     # Fonts the theme names; the browser for HTML tests; PDF to PNG for reviewing frames;
     # GNU time for the benchmark; npm to fetch reveal.js.
     "fonts-dejavu-core", "chromium", "poppler-utils", "time", "python3-venv",
