@@ -1,4 +1,4 @@
-"""The slide data API and the measurements behind it, pinned to torch."""
+"""The records slides show and the measurements behind them, pinned to torch."""
 
 from __future__ import annotations
 
@@ -9,17 +9,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from model import (
-    batchnorm_relu_example,
-    block_trace,
-    build_model,
-    conv_example,
-    feature_maps,
-    identity_block_demo,
-    model_names,
-    shape_trace,
-    shape_trace_record,
-)
+from model.batchnorm_relu import batchnorm_relu_example
+from model.block_trace import block_trace
+from model.convolution import conv_example, feature_maps
+from model.identity_block import identity_block_demo
+from model.measure import build_model, model_names, shape_trace
+from model.shape_trace import shape_trace_record
 from model.__main__ import main
 from model.cache import records_equal
 from model.measure import PAPER_GIGA_MULTIPLY_ADDS, count_flops

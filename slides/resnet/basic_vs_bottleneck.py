@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write
 
-from model.api import BlockTrace, block_trace
+from model.block_trace import BlockTrace, block_trace
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import label
 from slides.common.residual import ResidualBlockDiagram
+from slides.common.text import label
 
 
 def block_traces() -> tuple[BlockTrace, BlockTrace]:

@@ -8,7 +8,7 @@ from manim import (
     TransformFromCopy, VGroup, Write,
 )
 
-from model.api import BatchNormReluExample, batchnorm_relu_example
+from model.batchnorm_relu import BatchNormReluExample, batchnorm_relu_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import NumberGrid, format_value

@@ -12,9 +12,10 @@ from manim import (
 from model.experiments import gradient_flow as experiment
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import CurvePlot, Series, SkipArc, label
-from slides.common.plots import superscript
+from slides.common.diagrams import SkipArc
+from slides.common.plots import CurvePlot, Series, superscript
 from slides.common.residual import ResidualBlockDiagram, travel
+from slides.common.text import label
 
 DEPTH_FOR_RATIO = 110
 

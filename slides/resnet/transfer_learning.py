@@ -8,7 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, VGroup, Wri
 from model.experiments.transfer import Transfer, transfer
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import CurvePlot, Series, label
+from slides.common.plots import CurvePlot, Series
+from slides.common.text import label
 
 # Transferred weights are learned layers, so they take the layer colour; the baseline is muted.
 PRETRAINED = theme.LAYER

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write
 
-from model.api import FamilyTable, ShapeTrace, family_table, shape_trace_record
+from model.family import FamilyTable, family_table
 from model.measure import PAPER_GIGA_MULTIPLY_ADDS
+from model.shape_trace import ShapeTrace, shape_trace_record
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import label
+from slides.common.text import label
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
 SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
