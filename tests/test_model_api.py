@@ -118,26 +118,6 @@ def test_conv_example_rejects_bad_shapes():
         conv_example(np.zeros((2, 2)), np.ones((3, 3)))
 
 
-def test_identity_block_demo():
-    demo = identity_block_demo()
-    assert demo.input.shape == (4, 4) and (demo.input >= 0).all()
-    assert np.count_nonzero(demo.branch_before_bn) > 0
-    assert not np.signbit(demo.residual).any() and not demo.residual.any()
-    assert np.array_equal(demo.output, demo.input)
-    assert demo.gamma == 0.0 and demo.beta == 0.0
-
-
-def test_batchnorm_relu_example_follows_torch():
-    example = batchnorm_relu_example()
-    x = torch.from_numpy(example.input)
-    assert np.allclose(example.mean, x.mean(dim=(0, 2, 3)).numpy(), rtol=0, atol=1e-15)
-    assert np.allclose(example.normalised.sum(axis=(0, 2, 3)), 0.0, atol=1e-12)
-    assert np.allclose(example.bn_output, example.normalised, rtol=0, atol=1e-12)
-    assert np.array_equal(example.output, np.maximum(example.bn_output, 0.0))
-    momentum = example.momentum
-    assert np.allclose(example.running_var, (1 - momentum) + momentum * example.var_unbiased)
-
-
 def test_feature_maps_use_the_given_weights():
     rng = np.random.default_rng(0)
     image = rng.random((20, 24)).astype(np.float32)

@@ -128,13 +128,16 @@ def test_learned_feature_maps_match_torch_conv2d(canonical) -> None:
 
 
 def test_batchnorm_and_relu_match_fresh_torch_layers() -> None:
-    from slides.resnet.batchnorm_and_relu import batchnorm_data
+    from model.batchnorm_relu import batchnorm_relu_example
 
-    record = batchnorm_data()
+    record = batchnorm_relu_example()
     x = torch.tensor(record.input, dtype=torch.float64)
     bn = nn.BatchNorm2d(x.shape[1]).double().train()
     with torch.no_grad():
         after_bn = bn(x)
+    # One training step moves the running statistics as the fresh layer's moved.
+    np.testing.assert_allclose(record.running_mean, bn.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(record.running_var, bn.running_var.numpy(), rtol=1e-12)
     np.testing.assert_allclose(record.bn_output, after_bn.numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(record.output, torch.relu(after_bn).numpy(), rtol=1e-12, atol=1e-12)
     flat = record.input.transpose(1, 0, 2, 3).reshape(x.shape[1], -1)
