@@ -51,9 +51,9 @@ class HowConvolutionWorks(PhotoSlide):
         self.fill_output()
         self.next_slide(
             notes=f"A network learns its kernels. These are {len(self.learned.maps.filter_indices)} of the "
-            f"{self.learned.learned} {learned_kernel} by {learned_kernel} filters our sharpening network "
-            "learned, the ones that ignore plain brightness, applied to its blurry input: each responds "
-            "to changes in its own direction."
+            f"{self.learned.learned} filters, each {learned_kernel} by {learned_kernel}, that our sharpening "
+            "network learned: the ones that ignore plain brightness, applied to its blurry input. Each "
+            "responds to changes in its own direction."
         )
         self.show_learned_maps()
 
