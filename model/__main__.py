@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from model.api import cifar_table, family_table, shape_trace_record
+from model.family import cifar_table, family_table
 from model.measure import model_names
+from model.shape_trace import shape_trace_record
 
 USAGE = (
     "usage: python -m model [MODEL | build-data [--force] [NAME ...] | check-data]\n"

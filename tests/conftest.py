@@ -1,12 +1,15 @@
-"""Shared fixtures: one small deck built through the real Makefile, once per test run."""
+"""Shared fixtures: one small deck built through the real Makefile, once per test run, and the
+canonical model records, read or built the way `make data` builds them."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +60,20 @@ def built_deck(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
     result = deck.make()
     assert result.returncode == 0, result.stdout + result.stderr
     return BuiltDeck(deck.name, deck.build, deck.out, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def canonical() -> Callable[[Any], Any]:
+    """``canonical(cached_function)``: its stored record, built first if missing or stale.
+
+    A record that cannot be built fails the test that asked for it; it never skips.
+    """
+
+    def record(function: Any) -> Any:
+        try:
+            return function.get()
+        except Exception as error:  # noqa: BLE001 - any failure to build is the test's failure
+            pytest.fail(f"record {function.name!r} cannot be built ({type(error).__name__}: {error}); "
+                        "run `make data` to see why", pytrace=False)
+
+    return record

@@ -26,13 +26,6 @@ def _psnr_bytes(image: np.ndarray, reference: np.ndarray) -> float:
     return float(10.0 * math.log10(1.0 / mse))
 
 
-def _fresh(function) -> object:
-    """The canonical record if it is built and current; otherwise skip (never train here)."""
-    if function.status().state != "fresh":
-        pytest.skip(f"{function.name} record is not built (python -m model build-data)")
-    return function()
-
-
 # --- data -------------------------------------------------------------------------------------
 
 
@@ -169,8 +162,8 @@ def test_transfer_small_run_has_accuracies_in_range() -> None:
 # --- canonical records ------------------------------------------------------------------------
 
 
-def test_canonical_gradient_flow_record() -> None:
-    record = _fresh(gradient_flow)
+def test_canonical_gradient_flow_record(canonical) -> None:
+    record = canonical(gradient_flow)
     assert record.depths == (20, 56, 110)
     for depth in record.depths:
         for kind in ("plain", "residual"):
@@ -179,8 +172,8 @@ def test_canonical_gradient_flow_record() -> None:
     assert record.spread_decades["plain-110"] > record.spread_decades["residual-110"]
 
 
-def test_canonical_degradation_record() -> None:
-    record = _fresh(degradation)
+def test_canonical_degradation_record(canonical) -> None:
+    record = canonical(degradation)
     assert len(record.depths) >= 2
     for key, curve in record.train_error.items():
         assert curve.shape == (record.epochs,) and record.val_error[key].shape == (record.epochs,)
@@ -188,24 +181,24 @@ def test_canonical_degradation_record() -> None:
     assert isinstance(record.summary, str) and record.summary
 
 
-def test_canonical_sharpening_record() -> None:
-    record = _fresh(sharpening)
+def test_canonical_sharpening_record(canonical) -> None:
+    record = canonical(sharpening)
     assert record.blurry.shape == record.output.shape == record.plain_output.shape == (160, 160)
     assert record.residual.dtype == np.float16
     assert _psnr_bytes(record.output, record.sharp) == pytest.approx(record.psnr_output, abs=1e-6)
     assert record.first_layer_weight.shape == (record.width, 1, 3, 3)
 
 
-def test_canonical_transfer_record() -> None:
-    record = _fresh(transfer)
+def test_canonical_transfer_record(canonical) -> None:
+    record = canonical(transfer)
     epochs = (record.finetune_epochs,)
     assert record.transfer_accuracy.shape == record.scratch_accuracy.shape == epochs
     assert len(record.sweep_shots) == len(record.sweep_transfer_accuracy)
 
 
-def test_canonical_records_stay_small() -> None:
+def test_canonical_records_stay_small(canonical) -> None:
     # The records share assets/data with others: together they must stay well under 3 MB.
-    files = [p for f in ALL_RECORDS for p in (f.json_path, f.npz_path) if p.exists()]
-    if not files:
-        pytest.skip("no canonical records built yet")
+    for function in ALL_RECORDS:
+        canonical(function)
+    files = [p for f in ALL_RECORDS for p in (f.json_path, f.npz_path)]
     assert sum(p.stat().st_size for p in files) < 3_000_000

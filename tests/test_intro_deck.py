@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch.nn as nn
 
-from slides.intro.torch_number import resnet18_parameters
+from model.shape_trace import shape_trace_record
 
 
 def _reference_resnet18_parameters() -> int:
@@ -26,4 +26,5 @@ def _reference_resnet18_parameters() -> int:
 
 
 def test_the_number_on_the_slide_is_torch_resnet18() -> None:
-    assert resnet18_parameters() == _reference_resnet18_parameters() == 11_689_512
+    # TorchNumber shows this record's total.
+    assert shape_trace_record("resnet18").total_params == _reference_resnet18_parameters() == 11_689_512

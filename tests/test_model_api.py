@@ -1,4 +1,4 @@
-"""The slide data API and the measurements behind it, pinned to torch."""
+"""The records slides show and the measurements behind them, pinned to torch."""
 
 from __future__ import annotations
 
@@ -9,17 +9,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from model import (
-    batchnorm_relu_example,
-    block_trace,
-    build_model,
-    conv_example,
-    feature_maps,
-    identity_block_demo,
-    model_names,
-    shape_trace,
-    shape_trace_record,
-)
+from model.batchnorm_relu import batchnorm_relu_example
+from model.block_trace import block_trace
+from model.convolution import conv_example, feature_maps
+from model.identity_block import identity_block_demo
+from model.measure import build_model, model_names, shape_trace
+from model.shape_trace import shape_trace_record
 from model.__main__ import main
 from model.cache import records_equal
 from model.measure import PAPER_GIGA_MULTIPLY_ADDS, count_flops
@@ -121,26 +116,6 @@ def test_conv_example_rejects_bad_shapes():
         conv_example(np.zeros((1, 4, 4)), np.ones((3, 3)))
     with pytest.raises(ValueError, match="does not fit"):
         conv_example(np.zeros((2, 2)), np.ones((3, 3)))
-
-
-def test_identity_block_demo():
-    demo = identity_block_demo()
-    assert demo.input.shape == (4, 4) and (demo.input >= 0).all()
-    assert np.count_nonzero(demo.branch_before_bn) > 0
-    assert not np.signbit(demo.residual).any() and not demo.residual.any()
-    assert np.array_equal(demo.output, demo.input)
-    assert demo.gamma == 0.0 and demo.beta == 0.0
-
-
-def test_batchnorm_relu_example_follows_torch():
-    example = batchnorm_relu_example()
-    x = torch.from_numpy(example.input)
-    assert np.allclose(example.mean, x.mean(dim=(0, 2, 3)).numpy(), rtol=0, atol=1e-15)
-    assert np.allclose(example.normalised.sum(axis=(0, 2, 3)), 0.0, atol=1e-12)
-    assert np.allclose(example.bn_output, example.normalised, rtol=0, atol=1e-12)
-    assert np.array_equal(example.output, np.maximum(example.bn_output, 0.0))
-    momentum = example.momentum
-    assert np.allclose(example.running_var, (1 - momentum) + momentum * example.var_unbiased)
 
 
 def test_feature_maps_use_the_given_weights():

@@ -5,20 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from model import (
-    BasicBlock,
-    Bottleneck,
-    PreActBlock,
-    ZeroPadShortcut,
-    capture_block_inputs,
-    count_parameters,
-    resnet18,
-    resnet34,
-    resnet50,
-    resnet101,
-    resnet152,
-    resnet_cifar,
-)
+from model.blocks import BasicBlock, Bottleneck, PreActBlock, ZeroPadShortcut
+from model.cifar import resnet_cifar
+from model.measure import capture_block_inputs
+from model.resnet import count_parameters, resnet18, resnet34, resnet50, resnet101, resnet152
 
 IMAGENET_COUNTS = {
     resnet18: 11_689_512,

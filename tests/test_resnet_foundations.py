@@ -16,17 +16,11 @@ from model.experiments.sharpening import sharpening
 from model.resnet import resnet18
 
 
-def _needs_record(function) -> None:
-    """Canonical experiment records are built by `make data`; without one a call would train."""
-    if function.status().state != "fresh":
-        pytest.skip(f"assets/data/{function.name}.json is not built (run `make data`)")
-
-
 # --- WhatIsAFunction --------------------------------------------------------------------------
 
 
 def test_line_example_is_two_x_plus_one() -> None:
-    from slides.resnet.what_is_a_function import line_example
+    from model.functions import line_example
 
     example = line_example()
     x = torch.tensor(example.inputs, dtype=torch.float64)
@@ -43,22 +37,16 @@ def _psnr(estimate: np.ndarray, reference: np.ndarray) -> float:
     return float(10 * np.log10(1.0 / mse))
 
 
-def test_sharpening_psnr_matches_the_images() -> None:
-    _needs_record(sharpening)
-    from slides.resnet.sharpen_photo import sharpening_data
-
-    record = sharpening_data()
+def test_sharpening_psnr_matches_the_images(canonical) -> None:
+    record = canonical(sharpening)
     # The record stores 8-bit images; rounding moves PSNR by far less than the 0.1 dB shown.
     assert _psnr(record.blurry, record.sharp) == pytest.approx(record.psnr_blurry, abs=0.05)
     assert _psnr(record.output, record.sharp) == pytest.approx(record.psnr_output, abs=0.05)
     assert _psnr(record.plain_output, record.sharp) == pytest.approx(record.psnr_plain, abs=0.05)
 
 
-def test_sharpened_output_is_input_plus_residual() -> None:
-    _needs_record(sharpening)
-    from slides.resnet.sharpen_photo import sharpening_data
-
-    record = sharpening_data()
+def test_sharpened_output_is_input_plus_residual(canonical) -> None:
+    record = canonical(sharpening)
     rebuilt = np.clip(record.blurry / 255.0 + record.residual.astype(np.float64), 0, 1) * 255
     # One grey level of slack: the stored input was itself rounded to 8 bits.
     assert np.abs(rebuilt - record.output.astype(np.float64)).max() <= 1.01
@@ -68,11 +56,12 @@ def test_sharpened_output_is_input_plus_residual() -> None:
 
 
 def test_resnet18_shapes_match_a_real_forward_pass() -> None:
-    from slides.resnet.what_is_f import INPUT_SHAPE, layer_table
+    from model.layers import layer_table
 
+    input_shape = (1, 3, 224, 224)  # one RGB image at ImageNet's size
     table = layer_table()
     network = resnet18().eval()
-    x = torch.zeros(INPUT_SHAPE)
+    x = torch.zeros(input_shape)
     layers = [network.conv1, network.bn1, network.relu, network.maxpool, network.layer1,
               network.layer2, network.layer3, network.layer4, network.avgpool,
               lambda t: torch.flatten(t, 1), network.fc]
@@ -82,7 +71,7 @@ def test_resnet18_shapes_match_a_real_forward_pass() -> None:
             x = layer(x)
             shapes.append(tuple(x.shape))
     assert table.trace.shapes == tuple(shapes)
-    assert table.trace.input_shape == INPUT_SHAPE
+    assert table.trace.input_shape == input_shape
     assert table.trace.total_params == sum(p.numel() for p in network.parameters())
     convs_and_fc = [m for m in network.modules() if isinstance(m, (nn.Conv2d, nn.Linear))
                     and not (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1))]
@@ -94,11 +83,20 @@ def test_resnet18_shapes_match_a_real_forward_pass() -> None:
 
 
 def test_convolution_steps_match_torch_conv2d() -> None:
-    from slides.resnet.how_convolution_works import EDGE_KERNEL, conv_data, image_patch
+    from skimage import data, transform
 
-    example = conv_data()
-    patch = torch.tensor(image_patch(), dtype=torch.float64)
-    kernel = torch.tensor(EDGE_KERNEL, dtype=torch.float64)
+    from model.convolution import edge_patch
+
+    lesson = edge_patch()
+    example = lesson.convolution
+    # The patch cut again from scikit-image's photo: 128x128, grey levels 0..9.
+    photo = transform.resize(data.camera() / 255.0, (128, 128), anti_aliasing=True)
+    r, c = lesson.origin
+    patch = torch.tensor(np.rint(photo[r : r + 6, c : c + 6] * 9), dtype=torch.float64)
+    np.testing.assert_array_equal(example.input, patch.numpy())
+    assert lesson.grey_levels == 9
+    kernel = torch.tensor([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=torch.float64)  # Sobel, x
+    np.testing.assert_array_equal(example.kernel, kernel.numpy())
     expected = F.conv2d(patch[None, None], kernel[None, None])[0, 0]
     # The windows torch slides over, taken independently with unfold.
     windows = F.unfold(patch[None, None], kernel_size=3)[0].T.reshape(*expected.shape, 3, 3)
@@ -111,14 +109,14 @@ def test_convolution_steps_match_torch_conv2d() -> None:
     assert np.all(example.sums == np.round(example.sums))
 
 
-def test_learned_feature_maps_match_torch_conv2d() -> None:
-    _needs_record(sharpening)
-    from slides.resnet.how_convolution_works import SHOWN_FILTERS, learned_maps
-    from slides.resnet.sharpen_photo import sharpening_data
+def test_learned_feature_maps_match_torch_conv2d(canonical) -> None:
+    from model.convolution import learned_filters
 
-    record = sharpening_data()
-    maps = learned_maps()
-    assert len(maps.filter_indices) == SHOWN_FILTERS
+    record = canonical(sharpening)
+    learned = learned_filters()
+    maps = learned.maps
+    assert len(maps.filter_indices) == 4
+    assert learned.learned == record.first_layer_weight.shape[0]
     image = torch.tensor(record.blurry / 255.0, dtype=torch.float32)[None, None]
     weights = torch.tensor(record.first_layer_weight)
     expected = F.conv2d(image, weights, padding=1)[0, list(maps.filter_indices)]
@@ -130,13 +128,16 @@ def test_learned_feature_maps_match_torch_conv2d() -> None:
 
 
 def test_batchnorm_and_relu_match_fresh_torch_layers() -> None:
-    from slides.resnet.batchnorm_and_relu import batchnorm_data
+    from model.batchnorm_relu import batchnorm_relu_example
 
-    record = batchnorm_data()
+    record = batchnorm_relu_example()
     x = torch.tensor(record.input, dtype=torch.float64)
     bn = nn.BatchNorm2d(x.shape[1]).double().train()
     with torch.no_grad():
         after_bn = bn(x)
+    # One training step moves the running statistics as the fresh layer's moved.
+    np.testing.assert_allclose(record.running_mean, bn.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(record.running_var, bn.running_var.numpy(), rtol=1e-12)
     np.testing.assert_allclose(record.bn_output, after_bn.numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(record.output, torch.relu(after_bn).numpy(), rtol=1e-12, atol=1e-12)
     flat = record.input.transpose(1, 0, 2, 3).reshape(x.shape[1], -1)
@@ -153,13 +154,12 @@ def test_batchnorm_and_relu_match_fresh_torch_layers() -> None:
 
 
 def test_extra_zero_layer_forgets_f_unless_it_adds_its_input_back() -> None:
-    from slides.resnet.nested_functions import extra_layer_example
-    from slides.resnet.what_is_a_function import line_example
+    from model.functions import extra_layer_example
 
     example = extra_layer_example()
-    line = line_example()
-    y = np.array(line.outputs)
-    assert example.f_outputs == line.outputs
+    y = 2 * np.array(example.line.inputs) + 1
+    np.testing.assert_array_equal(example.line.outputs, y)
+    assert example.weight == example.bias == 0.0
     # A zero-weight layer relu(0 * y + 0) is 0 everywhere; y + that is y.
     np.testing.assert_array_equal(example.plain_outputs, np.maximum(0.0 * y + 0.0, 0.0))
     np.testing.assert_array_equal(example.residual_outputs, y)
@@ -168,13 +168,10 @@ def test_extra_zero_layer_forgets_f_unless_it_adds_its_input_back() -> None:
 # --- DegradationProblem -----------------------------------------------------------------------
 
 
-def test_degradation_curves_are_error_rates_per_epoch() -> None:
+def test_degradation_curves_are_error_rates_per_epoch(canonical) -> None:
     from model.experiments.degradation import degradation, run_key
 
-    _needs_record(degradation)
-    from slides.resnet.degradation_problem import degradation_data
-
-    record = degradation_data()
+    record = canonical(degradation)
     for depth in record.depths:
         for plain in (True, False):
             key = run_key(plain, depth)

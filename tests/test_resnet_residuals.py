@@ -99,19 +99,12 @@ def test_family_parameters_are_the_reference_counts() -> None:
     assert family.rows[0].macs == counter.get_total_flops() // 2
 
 
-def _fresh_or_skip(cached_function: object) -> None:
-    # The canonical records train for minutes; `make data` builds them, the tests only read them.
-    if cached_function.status().state != "fresh":  # type: ignore[attr-defined]
-        pytest.skip(f"{cached_function.name} record not built yet (run make data)")  # type: ignore[attr-defined]
-
-
-def test_gradient_flow_record_is_positive_finite_and_complete() -> None:
+def test_gradient_flow_record_is_positive_finite_and_complete(canonical) -> None:
     from model.cifar import blocks_per_stage
     from model.experiments import gradient_flow as experiment
-    from slides.resnet.gradient_flow import gradient_flow_data, shared_range
+    from slides.resnet.gradient_flow import shared_range
 
-    _fresh_or_skip(experiment.gradient_flow)
-    record = gradient_flow_data()
+    record = canonical(experiment.gradient_flow)
     assert record.depths == (20, 56, 110)
     for depth in record.depths:
         for kind in ("plain", "residual"):
@@ -143,12 +136,10 @@ def test_gradient_flow_of_a_small_net_matches_autograd() -> None:
     np.testing.assert_allclose(norms, [float(t.grad.norm()) for t in inputs], rtol=1e-4)
 
 
-def test_transfer_record_holds_accuracies() -> None:
+def test_transfer_record_holds_accuracies(canonical) -> None:
     from model.experiments import transfer as experiment
-    from slides.resnet.transfer_learning import transfer_data
 
-    _fresh_or_skip(experiment.transfer)
-    record = transfer_data()
+    record = canonical(experiment.transfer)
     for curve in (record.transfer_accuracy, record.scratch_accuracy):
         curve = np.asarray(curve)
         assert curve.shape == (record.finetune_epochs,)
@@ -159,14 +150,17 @@ def test_transfer_record_holds_accuracies() -> None:
 
 
 def test_variant_numbers_match_fresh_modules() -> None:
-    from slides.resnet.variants_and_legacy import (
-        PAPER_RESNEXT_GROUPS, PAPER_RESNEXT_WIDTH, WIDEN, variant_numbers,
-    )
+    from model.variants import variant_numbers
 
     numbers = variant_numbers()
+    # ResNet-18/34's first stage is 64 channels wide (He et al. 2015, Table 1).
+    assert numbers.channels == 64
     assert numbers.preact_params == _params(PreActBlock(64, 64))
     assert numbers.basic_params == _params(BasicBlock(64, 64))
-    assert numbers.wide_params == _params(BasicBlock(64 * WIDEN, 64 * WIDEN))
-    k = PAPER_RESNEXT_WIDTH
+    assert numbers.wide_channels == 64 * numbers.widen
+    assert numbers.wide_params == _params(BasicBlock(64 * numbers.widen, 64 * numbers.widen))
+    # ResNeXt-50 (32x4d), first stage: 32 groups of 4 channels (Xie et al. 2017, Table 1).
+    assert (numbers.resnext_groups, numbers.resnext_width) == (32, 128)
+    k = numbers.resnext_width
     assert numbers.dense_3x3_params == k * k * 9
-    assert numbers.grouped_3x3_params == k * (k // PAPER_RESNEXT_GROUPS) * 9
+    assert numbers.grouped_3x3_params == k * (k // numbers.resnext_groups) * 9

@@ -1,9 +1,6 @@
 """Measured evidence for the lecture's four empirical claims, each a cached record.
 
-Importing the package imports every experiment module, so that each record registers with
-``model.cache`` and ``python -m model build-data`` can rebuild it.
+This file imports nothing, so a scene that reads one experiment does not depend on the others.
+``python -m model build-data`` still finds every record: ``model.cache.load_registered_modules``
+imports each module of this package.
 """
-
-from model.experiments import degradation, gradient_flow, sharpening, transfer
-
-__all__ = ["degradation", "gradient_flow", "sharpening", "transfer"]

@@ -1,17 +1,6 @@
 """Reusable mobjects built from model data, shared by every deck.
 
-One module per kind of picture; scenes import from here instead of drawing
-their own copies.
+One module per kind of picture; scenes import from here instead of drawing their own copies.
+This file imports nothing: a scene imports the modules it uses (``slides.common.text``,
+``slides.common.grids``, ...), so a change to one of them re-renders only the scenes that use it.
 """
-
-from slides.common.text import label, bullet_list, equation
-from slides.common.grids import NumberGrid, value_color
-from slides.common.diagrams import LayerBox, LayerStack, SkipArc, labelled_arrow
-from slides.common.plots import CurvePlot, Series
-
-__all__ = [
-    "label", "bullet_list", "equation",
-    "NumberGrid", "value_color",
-    "LayerBox", "LayerStack", "SkipArc", "labelled_arrow",
-    "CurvePlot", "Series",
-]

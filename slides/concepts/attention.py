@@ -26,6 +26,12 @@ def attention_data() -> AttentionExample:
     return attention_example()
 
 
+def ordinal(n: int) -> str:
+    """1 -> "first": a word's position as a lecturer says it."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+    return words[n - 1] if 1 <= n <= len(words) else f"{n}th"
+
+
 def column(values: np.ndarray, color: str) -> NumberGrid:
     """A vector drawn as a column of cells."""
     return NumberGrid(np.asarray(values).reshape(-1, 1), cell=CELL, decimals=1, color=color)
@@ -163,8 +169,8 @@ class Attention(LectureSlide):
         attended = data.source_tokens.index(data.attended_token)
         self.next_slide(
             notes=f"To write “{data.target_token}” the decoder attends mostly to “{data.attended_token}”, "
-            "the third word, not the second: word order differs between the languages, and attention "
-            "finds the word by its content, not by its position."
+            f"the {ordinal(attended + 1)} word, not the {ordinal(data.target_step + 1)}: word order differs "
+            "between the languages, and attention finds the word by its content, not by its position."
         )
         box = SurroundingRectangle(self.encoder[attended], color=theme.HIGHLIGHT, buff=0.1)
         share = format_value(100 * float(data.weights[attended]), 0)

@@ -45,11 +45,14 @@ def partial(top: str, bottom: str) -> str:
 
 class AutomaticDifferentiation(LectureSlide):
     def construct(self) -> None:
-        self.next_slide(
-            notes="A tiny network: two inputs, two sigmoid hidden units, one linear output, and a "
-            "squared-error loss. Written out, the loss is a composition of simple steps."
-        )
         self.data = autodiff_data()
+        inputs, hidden, outputs = (
+            sum(1 for n in self.data.nodes if n.name[0] == kind) for kind in ("x", "h", "y")
+        )
+        self.next_slide(
+            notes=f"A tiny network: {inputs} inputs, {hidden} sigmoid hidden units, {outputs} linear output, "
+            "and a squared-error loss. Written out, the loss is a composition of simple steps."
+        )
         self.show_network()
         self.decompose()
         for name in self.data.forward_order:

@@ -71,7 +71,7 @@ class BatchNormalization(LectureSlide):
             frame = SurroundingRectangle(rows, color=color, buff=0.06)
             name = label(f"batch {index + 1}", size=theme.MIN_FONT, color=color).next_to(frame, RIGHT, buff=0.3)
             batches.add(VGroup(frame, name))
-        name = label(f"{len(data.dataset)} examples, 2 features", size=theme.MIN_FONT, color=theme.MUTED)
+        name = label(f"{data.dataset.shape[0]} examples, {data.dataset.shape[1]} features", size=theme.MIN_FONT, color=theme.MUTED)
         name.next_to(dataset, LEFT, buff=0.4)
         self.play(Write(self.heading), run_time=0.8)
         self.play(FadeIn(dataset), FadeIn(name), run_time=0.8)
@@ -82,8 +82,9 @@ class BatchNormalization(LectureSlide):
     def show_hidden(self) -> None:
         data = self.data
         self.next_slide(
-            notes="The first batch of four examples goes through a linear layer with fixed weights: "
-            "three hidden units per example. Rows are examples, columns are hidden units."
+            notes=f"The first batch of {data.batch.shape[0]} examples goes through a linear layer with fixed "
+            f"weights: {data.hidden.shape[1]} hidden units per example. Rows are examples, columns are "
+            "hidden units."
         )
         self.batch = ValueTable(data.batch, decimals=0, width=0.8)
         self.hidden = ValueTable(data.hidden, decimals=1, color=theme.LAYER)

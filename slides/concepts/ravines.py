@@ -37,15 +37,16 @@ def contour_levels(surface: LossSurface) -> list[float]:
 
 class Ravines(LectureSlide):
     def construct(self) -> None:
-        self.next_slide(
-            notes="Why normalise inputs? We fit a linear model to real patient data with two "
-            "features on very different scales, and watch gradient descent."
-        )
         self.data = ravine_data()
+        self.next_slide(
+            notes="Why normalise inputs? We fit a linear model to real patient data with "
+            f"{len(self.data.feature_names)} features on very different scales, and watch gradient descent."
+        )
         raw, normal = self.data.raw, self.data.normalized
         self.show_problem()
         self.next_slide(
-            notes="These are the loss contours over the two weights, same scale on both axes. "
+            notes=f"These are the loss contours over the {len(self.data.feature_names)} weights, same scale "
+            "on both axes. "
             f"The valley is long and thin: its curvature across is {raw.condition_number:.0f} "
             "times its curvature along; that ratio is the condition number."
         )

@@ -61,7 +61,8 @@ class RecurrentNetwork(LectureSlide):
         self.show_sentence()
         self.next_slide(
             notes="First, each word becomes a vector: we look up its row in an embedding table. "
-            "Here the table has one row of three numbers per word of our small vocabulary."
+            f"Here the table has one row of {self.data.embedding_table.shape[1]} numbers per word of our "
+            f"small vocabulary of {self.data.embedding_table.shape[0]} words."
         )
         self.show_lookup()
         self.next_slide(

@@ -97,7 +97,7 @@ class WeightSwapSymmetry(LectureSlide):
     def show_outputs(self) -> None:
         data = self.data
         self.next_slide(
-            notes=f"On the four XOR inputs the outputs are close to the targets; the loss, half the mean "
+            notes=f"On the {len(data.inputs)} XOR inputs the outputs are close to the targets; the loss, half the mean "
             f"squared error, is {loss_text(data.loss)}."
         )
         # Inputs and targets are whole numbers; the outputs need two decimals.

@@ -7,14 +7,9 @@ from manim import (
     MoveAlongPath, RoundedRectangle, Text, VGroup, Write, linear,
 )
 
-from model.resnet import count_parameters, resnet18
+from model.shape_trace import shape_trace_record
 from slides import theme
 from slides.base import LectureSlide
-
-
-def resnet18_parameters() -> int:
-    """Parameters of the ResNet-18 that the course's model package builds."""
-    return count_parameters(resnet18())
 
 
 class TorchNumber(LectureSlide):
@@ -23,7 +18,7 @@ class TorchNumber(LectureSlide):
         heading = self.title("A number from the model, not from a slide")
         self.play(Write(heading))
 
-        count = resnet18_parameters()
+        count = shape_trace_record("resnet18").total_params
         self.next_slide(
             notes=f"The ResNet-18 that our package builds has {count:,} parameters, exactly the "
             "count of the reference implementation; a test checks it against torch on every build."

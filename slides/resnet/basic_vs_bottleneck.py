@@ -5,16 +5,25 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write
 
-from model.api import BlockTrace, block_trace
+from model.block_trace import BlockTrace, block_trace
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import label
 from slides.common.residual import ResidualBlockDiagram
+from slides.common.text import label
 
 
 def block_traces() -> tuple[BlockTrace, BlockTrace]:
     """The basic block of ResNet-18/34 and the bottleneck of ResNet-50, both on a 56x56 map."""
     return block_trace("basic"), block_trace("bottleneck")
+
+
+def _kernel(size: int) -> str:
+    return f"{size}x{size}"
+
+
+def _count(n: int) -> str:
+    """Small counts as words, as a lecturer says them."""
+    return ("no", "one", "two", "three", "four", "five")[n] if n <= 5 else str(n)
 
 
 def layer_lines(trace: BlockTrace) -> tuple[list[str], list[str]]:
@@ -46,22 +55,27 @@ def cost_lines(trace: BlockTrace) -> VGroup:
 
 class BasicVsBottleneck(LectureSlide):
     def construct(self) -> None:
+        basic, bottleneck = block_traces()
+        squeeze, middle, expand = zip(bottleneck.kernel_sizes, bottleneck.layer_in_channels,
+                                      bottleneck.layer_out_channels)
         self.next_slide(
-            notes="ResNets use two kinds of block. ResNet-18 and 34 use the basic block: two 3x3 "
-            "convolutions on 64 channels, with the skip around them."
+            notes=f"ResNets use two kinds of block. ResNet-18 and 34 use the basic block: "
+            f"{_count(len(basic.kernel_sizes))} {_kernel(basic.kernel_sizes[0])} convolutions on "
+            f"{basic.in_channels} channels, with the skip around them."
         )
         self.heading = self.title("Basic block vs bottleneck block")
-        basic, bottleneck = block_traces()
         self.basic = self.show_block(basic, "basic (ResNet-18/34)", LEFT)
 
         self.next_slide(
-            notes="ResNet-50 and deeper use the bottleneck: a 1x1 convolution squeezes 256 channels "
-            "to 64, the 3x3 works on 64, and another 1x1 expands back to 256."
+            notes=f"ResNet-50 and deeper use the bottleneck: a {_kernel(squeeze[0])} convolution squeezes "
+            f"{squeeze[1]} channels to {squeeze[2]}, the {_kernel(middle[0])} works on {middle[1]}, and "
+            f"another {_kernel(expand[0])} expands back to {expand[2]}."
         )
         self.bottleneck = self.show_block(bottleneck, "bottleneck (ResNet-50/101/152)", RIGHT)
 
+        ratio = bottleneck.in_channels / basic.in_channels
         self.next_slide(
-            notes="The cost, counted by the model: the bottleneck carries four times as many channels "
+            notes=f"The cost, counted by the model: the bottleneck carries {ratio:g} times as many channels "
             "for about the same parameters and multiply-adds. That is what makes 50, 101 and 152 "
             "layers affordable."
         )

@@ -8,7 +8,7 @@ from manim import (
     TransformFromCopy, VGroup, Write,
 )
 
-from model.api import BatchNormReluExample, batchnorm_relu_example
+from model.batchnorm_relu import BatchNormReluExample, batchnorm_relu_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import NumberGrid, format_value
@@ -18,7 +18,7 @@ CELL = 1.05  # wide enough for a one-decimal negative number at the minimum font
 
 
 def batchnorm_data() -> BatchNormReluExample:
-    """Four examples with two channels each through a fresh ``BatchNorm2d`` and a ``ReLU``."""
+    """A small batch through a fresh ``BatchNorm2d`` and a ``ReLU``."""
     return batchnorm_relu_example()
 
 
@@ -30,9 +30,10 @@ def _as_grid(values: np.ndarray) -> np.ndarray:
 class BatchNormAndReLU(LectureSlide):
     def construct(self) -> None:
         self.record = batchnorm_data()
+        examples, channels = self.record.input.shape[:2]
         self.next_slide(
-            notes="Two more layers appear in every block. Here is a real batch: four examples, two "
-            "channels each, with values that drifted anywhere, as activations do during training."
+            notes=f"Two more layers appear in every block. Here is a real batch: {examples} examples, "
+            f"{channels} channels each, with values that drifted anywhere, as activations do during training."
         )
         self.show_batch()
         self.next_slide(

@@ -12,11 +12,10 @@ from manim import (
 from model.experiments import gradient_flow as experiment
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import CurvePlot, Series, SkipArc, label
-from slides.common.plots import superscript
+from slides.common.diagrams import SkipArc
+from slides.common.plots import CurvePlot, Series, superscript
 from slides.common.residual import ResidualBlockDiagram, travel
-
-DEPTH_FOR_RATIO = 110
+from slides.common.text import label
 
 
 def gradient_flow_data() -> experiment.GradientFlow:
@@ -150,14 +149,16 @@ class GradientFlow(LectureSlide):
         self.remove(through_skip, through_layers)
 
     def show_takeaway(self, record: experiment.GradientFlow) -> None:
+        # The deepest pair measured makes the point most clearly.
+        depth = max(record.depths)
         self.next_slide(
             notes="The number to remember: how much of the gradient at the last block reaches the first, "
-            "in the 110-layer nets."
+            f"in the {depth}-layer nets."
         )
-        plain = float(record.first_over_last[f"plain-{DEPTH_FOR_RATIO}"])
-        residual = float(record.first_over_last[f"residual-{DEPTH_FOR_RATIO}"])
+        plain = float(record.first_over_last[f"plain-{depth}"])
+        residual = float(record.first_over_last[f"residual-{depth}"])
         lines = VGroup(
-            label(f"{DEPTH_FOR_RATIO} layers: gradient at the first block / at the last block", color=theme.TEXT),
+            label(f"{depth} layers: gradient at the first block / at the last block", color=theme.TEXT),
             label(f"plain:  {readable(plain)}", color=theme.PLAIN),
             label(f"residual:  {readable(residual)}", color=theme.RESIDUAL),
         ).arrange(DOWN, buff=0.25).next_to(self.block, DOWN, buff=0.5)

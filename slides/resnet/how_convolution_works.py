@@ -8,66 +8,33 @@ from manim import (
     Square, SurroundingRectangle, TransformFromCopy, VGroup, Write,
 )
 
-from model.api import ConvExample, FeatureMaps, conv_example, feature_maps, load_photo
+from model.convolution import edge_patch, learned_filters
 from slides import theme
 from slides.common.grids import NumberGrid
 from slides.common.images import PhotoSlide, framed, grey_image, signed_image
 from slides.common.text import label
-from slides.resnet.sharpen_photo import sharpening_data
 
-PHOTO = "camera"
-PHOTO_SIZE = 128  # the photo is shrunk so that a 6x6 patch still covers a visible edge
-PATCH_ORIGIN = (26, 64)  # (row, column): the dark hair against the light sky
-PATCH_SIZE = 6
-GREY_LEVELS = 9  # grey values become whole numbers 0 (black) .. 9 (white), easy to multiply
-# A vertical-edge detector (Sobel): it answers "how much brighter is the right than the left?"
-EDGE_KERNEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
 DETAILED_POSITIONS = ((0, 0), (0, 1), (0, 2))
-SHOWN_FILTERS = 4
-
-
-def photo() -> np.ndarray:
-    """The grey photo the patch is cut from, values in [0, 1]."""
-    return load_photo(PHOTO, size=PHOTO_SIZE)
-
-
-def image_patch() -> np.ndarray:
-    """The 6x6 patch as whole grey levels 0..9."""
-    r, c = PATCH_ORIGIN
-    return np.rint(photo()[r : r + PATCH_SIZE, c : c + PATCH_SIZE] * GREY_LEVELS)
-
-
-def conv_data() -> ConvExample:
-    """The patch convolved with the edge kernel, window by window (torch's conv2d underneath)."""
-    return conv_example(image_patch(), EDGE_KERNEL)
-
-
-def edge_filter_indices(weights: np.ndarray, n: int = SHOWN_FILTERS) -> tuple[int, ...]:
-    """The ``n`` filters least sensitive to plain brightness: weights summing closest to zero
-    relative to their size, so they answer to changes (edges, texture) rather than to grey level."""
-    flat = np.asarray(weights, dtype=np.float64).reshape(len(weights), -1)
-    brightness = np.abs(flat.sum(axis=1)) / np.linalg.norm(flat, axis=1)
-    return tuple(int(i) for i in np.argsort(brightness, kind="stable")[:n])
-
-
-def learned_maps() -> FeatureMaps:
-    """The sharpening network's own first-layer edge filters applied to its blurry input photo."""
-    record = sharpening_data()
-    weights = record.first_layer_weight
-    return feature_maps(record.blurry / 255.0, weights, indices=edge_filter_indices(weights))
 
 
 class HowConvolutionWorks(PhotoSlide):
     def construct(self) -> None:
-        self.example = conv_data()
+        self.lesson = edge_patch()
+        self.example = self.lesson.convolution
+        self.learned = learned_filters()
+        rows, cols = self.example.input.shape
+        k_rows, k_cols = self.example.kernel.shape
+        learned_kernel = self.learned.maps.filters.shape[-1]
         self.next_slide(
-            notes="The workhorse layer is the convolution. Take a tiny 6 by 6 patch of the photo: "
-            "to the network it is just grey levels, here rounded to whole numbers from 0 to 9."
+            notes=f"The workhorse layer is the convolution. Take a tiny {rows} by {cols} patch of the photo: "
+            f"to the network it is just grey levels, here rounded to whole numbers from 0 to "
+            f"{self.lesson.grey_levels}."
         )
         self.show_patch()
         self.next_slide(
-            notes="A 3 by 3 kernel sits on the top-left window. Multiply each pixel by the weight "
-            "under it and add the nine products: that single number is one output pixel."
+            notes=f"A {k_rows} by {k_cols} kernel sits on the top-left window. Multiply each pixel by the "
+            f"weight under it and add the {self.example.kernel.size} products: that single number is one "
+            "output pixel."
         )
         self.layout_workspace()
         self.show_position(DETAILED_POSITIONS[0])
@@ -83,27 +50,29 @@ class HowConvolutionWorks(PhotoSlide):
         )
         self.fill_output()
         self.next_slide(
-            notes="A network learns its kernels. These are four of the sixteen 3 by 3 filters our "
-            "sharpening network learned, the ones that ignore plain brightness, applied to its blurry "
-            "input: each responds to changes in its own direction."
+            notes=f"A network learns its kernels. These are {len(self.learned.maps.filter_indices)} of the "
+            f"{self.learned.learned} filters, each {learned_kernel} by {learned_kernel}, that our sharpening "
+            "network learned: the ones that ignore plain brightness, applied to its blurry input. Each "
+            "responds to changes in its own direction."
         )
         self.show_learned_maps()
 
     def show_patch(self) -> None:
         example = self.example
         self.heading = self.title("How a convolution works")
-        picture = grey_image(photo(), height=3.6)
+        picture = grey_image(self.lesson.photo, height=3.6)
         self.patch = NumberGrid(example.input, cell=0.6)
         self.patch_title = label("image patch", size=theme.LABEL_FONT, color=theme.DATA)
         Group(picture, self.patch).arrange(RIGHT, buff=2.0).next_to(self.heading, DOWN, buff=1.0)
         self.patch_title.next_to(self.patch, UP, buff=0.2)
         # Mark the patch on the photo: one photo pixel is picture.height / rows frame units.
-        rows = photo().shape[0]
-        r, c = PATCH_ORIGIN
+        rows = self.lesson.photo.shape[0]
+        r, c = self.lesson.origin
+        size = example.input.shape[0]
         pixel = picture.height / rows
-        marker = Square(side_length=PATCH_SIZE * pixel, color=theme.HIGHLIGHT, stroke_width=3)
+        marker = Square(side_length=size * pixel, color=theme.HIGHLIGHT, stroke_width=3)
         marker.move_to(picture.get_corner(UP + LEFT)
-                       + pixel * np.array([c + PATCH_SIZE / 2, -(r + PATCH_SIZE / 2), 0]))
+                       + pixel * np.array([c + size / 2, -(r + size / 2), 0]))
         zoom = Arrow(marker.get_right(), self.patch.get_left(), buff=0.15, color=theme.HIGHLIGHT)
         self.play(Write(self.heading), FadeIn(picture))
         self.play(FadeIn(marker), run_time=0.5)
@@ -172,7 +141,7 @@ class HowConvolutionWorks(PhotoSlide):
         self.play(Indicate(column, color=theme.HIGHLIGHT, scale_factor=1.05))
 
     def show_learned_maps(self) -> None:
-        maps = learned_maps()
+        maps = self.learned.maps
         self.clear_slide(self.heading)
         subtitle = label("Filters the sharpening network learned, applied to its input",
                          size=theme.BODY_FONT, color=theme.TEXT)
@@ -189,7 +158,9 @@ class HowConvolutionWorks(PhotoSlide):
             columns.append(Group(kernel_image, response_image).arrange(DOWN, buff=0.25))
         panel = Group(source, *columns).arrange(RIGHT, buff=0.4, aligned_edge=DOWN)
         panel.next_to(subtitle, DOWN, buff=0.4)
-        legend = self.caption("top: the 3x3 weights (orange +, blue −);  below: the response, bright = strong",
+        size = maps.filters.shape[-1]
+        legend = self.caption(f"top: the {size}x{size} weights (orange +, blue −);  below: the response, "
+                              "bright = strong",
                               color=theme.MUTED, font_size=theme.MIN_FONT)
         self.play(Write(subtitle))
         self.play(FadeIn(source))

@@ -6,21 +6,17 @@ one. Extra plain layers do not guarantee that; a block that can become the ident
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import torch
 from manim import (
     DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, Dot, Ellipse, FadeIn, FadeOut, Indicate, Star,
     VGroup, Write,
 )
-from torch import nn
 
+from model.functions import ExtraLayerExample, extra_layer_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.diagrams import LayerBox
 from slides.common.text import label
-from slides.resnet.what_is_a_function import line_example
 
 PANEL_WIDTH = 5.8  # each of the two pictures, side by side on a 14.2-wide frame
 PANEL_HEIGHT = 3.8
@@ -28,36 +24,8 @@ SOURCE = "Dive into Deep Learning, section 8.6.1 (Zhang, Lipton, Li and Smola)"
 CLASS_COLORS = (theme.DATA, theme.LAYER, theme.OUTPUT)
 
 
-@dataclass(frozen=True)
-class ExtraLayerExample:
-    """Scene 2's f(x) = 2x + 1, then one more layer whose weights are all zero.
-
-    A plain layer relu(w y + b) then outputs 0: it has forgotten f. A residual block
-    y + relu(w y + b) outputs y unchanged: the deeper net still computes f.
-    """
-
-    inputs: tuple[float, ...]
-    f_outputs: tuple[float, ...]
-    plain_outputs: tuple[float, ...]
-    residual_outputs: tuple[float, ...]
-
-
-def extra_layer_example() -> ExtraLayerExample:
-    line = line_example()
-    extra = nn.Linear(1, 1)
-    with torch.no_grad():
-        nn.init.zeros_(extra.weight)
-        nn.init.zeros_(extra.bias)
-        y = torch.tensor(line.outputs, dtype=torch.float32)[:, None]
-        branch = torch.relu(extra(y))
-        plain = branch
-        residual = y + branch
-    return ExtraLayerExample(
-        inputs=line.inputs,
-        f_outputs=line.outputs,
-        plain_outputs=tuple(float(v) for v in plain[:, 0]),
-        residual_outputs=tuple(float(v) for v in residual[:, 0]),
-    )
+def _f_text(example: ExtraLayerExample) -> str:
+    return f"f(x) = {example.line.slope:g}x + {example.line.intercept:g}"
 
 
 def _nearest_point(region: Ellipse, target: np.ndarray) -> np.ndarray:
@@ -79,9 +47,11 @@ class NestedFunctions(LectureSlide):
             "so every step can only get closer."
         )
         self.show_distances()
+        self.example = extra_layer_example()
         self.next_slide(
-            notes="Now the network version. Take f(x) = 2x + 1 from before and add one more layer. A plain "
-            "layer must learn the identity through its weights and ReLU; at zero weights it forgets f entirely."
+            notes=f"Now the network version. Take {_f_text(self.example)} from before and add one more layer. "
+            "A plain layer must learn the identity through its weights and ReLU; at zero weights it forgets "
+            "f entirely."
         )
         self.show_extra_layers()
         self.next_slide(
@@ -159,26 +129,25 @@ class NestedFunctions(LectureSlide):
 
     def _row(self, name: str, detail: str, color: str, outputs: tuple[float, ...]) -> VGroup:
         example = self.example
-        line = line_example()
-        f_box = LayerBox(f"f(x) = {line.slope:g}x + {line.intercept:g}", width=3.0, height=0.9, color=theme.LAYER)
+        f_box = LayerBox(_f_text(example), width=3.0, height=0.9, color=theme.LAYER)
         extra = LayerBox(name, detail=detail, width=3.6, height=0.9, color=color)
         boxes = VGroup(f_box, extra).arrange(RIGHT, buff=0.8)
         arrow = Arrow(f_box.get_right(), extra.get_left(), buff=0.05, color=theme.DATA)
         values = ", ".join(f"{v:g}" for v in outputs)
-        result = label(f"x = {', '.join(f'{v:g}' for v in example.inputs)}  \u2192  {values}",
+        result = label(f"x = {', '.join(f'{v:g}' for v in example.line.inputs)}  \u2192  {values}",
                        size=theme.LABEL_FONT, mono=True, color=color)
         result.next_to(boxes, RIGHT, buff=0.5)
         return VGroup(boxes, arrow, result)
 
     def show_extra_layers(self) -> None:
-        self.example = extra_layer_example()
         self.play(FadeOut(self.pictures))
         self.plain_row = self._row("+ plain layer", "relu(w\u00b7y + b)", theme.PLAIN,
                                    self.example.plain_outputs)
         self.residual_row = self._row("+ residual block", "y + relu(w\u00b7y + b)", theme.RESIDUAL,
                                       self.example.residual_outputs)
         rows = VGroup(self.plain_row, self.residual_row).arrange(DOWN, buff=1.0, aligned_edge=LEFT)
-        setup = label("one more layer after f, its weights w and b all set to 0", size=theme.BODY_FONT)
+        setup = label(f"one more layer after f, its weights set to w = {self.example.weight:g} and "
+                      f"b = {self.example.bias:g}", size=theme.BODY_FONT)
         VGroup(setup, rows).arrange(DOWN, buff=0.7).next_to(self.heading, DOWN, buff=0.6)
         self.play(FadeIn(setup))
         self.play(FadeIn(self.plain_row[0]), FadeIn(self.plain_row[1]))

@@ -6,8 +6,8 @@ from manim import DOWN, RIGHT, UP, Dot, FadeIn, VGroup, VMobject, Write
 
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import bullet_list, label
 from slides.common.residual import ResidualBlockDiagram, travel
+from slides.common.text import bullet_list, label
 
 IDEAS = (
     "Deeper plain nets can train worse",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from manim import DOWN, RIGHT, UP, Create, FadeIn, GrowFromCenter, Indicate, MathTex, TransformMatchingTex, VGroup, Write
 
-from model.api import IdentityBlockDemo, identity_block_demo
+from model.identity_block import IdentityBlockDemo, identity_block_demo
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import NumberGrid, label
+from slides.common.grids import NumberGrid
 from slides.common.residual import ResidualBlockDiagram, brace_label
+from slides.common.text import label
 
 
 def identity_demo_data() -> IdentityBlockDemo:

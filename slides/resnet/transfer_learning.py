@@ -8,7 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, VGroup, Wri
 from model.experiments.transfer import Transfer, transfer
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import CurvePlot, Series, label
+from slides.common.plots import CurvePlot, Series
+from slides.common.text import label
 
 # Transferred weights are learned layers, so they take the layer colour; the baseline is muted.
 PRETRAINED = theme.LAYER
@@ -33,11 +34,13 @@ def setup_line(record: Transfer) -> str:
 
 class TransferLearning(LectureSlide):
     def construct(self) -> None:
+        record = transfer_data()
+        source, target = record.source_classes, record.target_classes
         self.next_slide(
             notes="A ResNet trained on one task has learned features worth keeping. We pretrain a small "
-            "ResNet on the digits 0 to 4, then teach it the digits 5 to 9 from only a few labelled images."
+            f"ResNet on the digits {source[0]} to {source[-1]}, then teach it the digits {target[0]} to "
+            f"{target[-1]} from only a few labelled images."
         )
-        record = transfer_data()
         self.heading = self.title("Transfer learning")
         setup = label(setup_line(record), size=theme.MIN_FONT, color=theme.TEXT)
         setup.next_to(self.heading, DOWN, buff=0.3)
@@ -68,7 +71,8 @@ class TransferLearning(LectureSlide):
         self.play(Create(pretrained_curve), run_time=1.2)
 
         self.next_slide(
-            notes="After the last epoch, on every held-out digit from 5 to 9: these two accuracies. "
+            notes=f"After the last epoch, on every held-out digit from {record.target_classes[0]} to "
+            f"{record.target_classes[-1]}: these two accuracies. "
             "With few labels, a pretrained ResNet is the usual starting point."
         )
         last = float(epochs[-1])

@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Arrow, Create, CurvedArrow, FadeIn, Indicate, Line, RoundedRectangle, Text,
     VGroup, Write,
 )
-from torch import nn
 
-from model.api import block_trace
-from model.resnet import count_parameters
+from model.variants import VariantNumbers, variant_numbers
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import LayerBox, label
+from slides.common.diagrams import LayerBox
 from slides.common.residual import MergeNode, ResidualBlockDiagram
-
-# ResNeXt's cardinality and bottleneck width for one stage (Xie et al. 2017, ResNeXt-50 32x4d,
-# first stage: 32 groups of 4 channels, 128 in all), used as the example here.
-PAPER_RESNEXT_GROUPS = 32
-PAPER_RESNEXT_WIDTH = 128
-WIDEN = 4  # an example widening factor for the Wide ResNet comparison
-
-
-@dataclass(frozen=True)
-class VariantNumbers:
-    """Parameter counts, all from torch modules built here."""
-
-    basic_params: int
-    preact_params: int
-    wide_params: int
-    dense_3x3_params: int
-    grouped_3x3_params: int
-
-
-def variant_numbers() -> VariantNumbers:
-    return VariantNumbers(
-        basic_params=block_trace("basic").params,
-        preact_params=block_trace("preact").params,
-        wide_params=block_trace("basic", planes=64 * WIDEN).params,
-        dense_3x3_params=count_parameters(nn.Conv2d(PAPER_RESNEXT_WIDTH, PAPER_RESNEXT_WIDTH, 3, padding=1, bias=False)),
-        grouped_3x3_params=count_parameters(
-            nn.Conv2d(PAPER_RESNEXT_WIDTH, PAPER_RESNEXT_WIDTH, 3, padding=1, groups=PAPER_RESNEXT_GROUPS, bias=False)
-        ),
-    )
+from slides.common.text import label
 
 
 def row_with_title(title: str, diagram: VGroup, color: str = theme.HIGHLIGHT) -> VGroup:
@@ -111,9 +79,9 @@ class VariantsAndLegacy(LectureSlide):
         )
         picture = VGroup(source, flow, column, merge, skip).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.8)
         counts = VGroup(
-            label(f"3x3 conv, {PAPER_RESNEXT_WIDTH} \u2192 {PAPER_RESNEXT_WIDTH} channels:", size=theme.MIN_FONT),
+            label(f"3x3 conv, {numbers.resnext_width} \u2192 {numbers.resnext_width} channels:", size=theme.MIN_FONT),
             label(f"dense: {numbers.dense_3x3_params:,} weights", size=theme.MIN_FONT, color=theme.LAYER),
-            label(f"{PAPER_RESNEXT_GROUPS} groups: {numbers.grouped_3x3_params:,} weights", size=theme.MIN_FONT,
+            label(f"{numbers.resnext_groups} groups: {numbers.grouped_3x3_params:,} weights", size=theme.MIN_FONT,
                   color=theme.HIGHLIGHT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(picture, RIGHT, buff=0.8)
         self.play(FadeIn(picture))
@@ -125,13 +93,14 @@ class VariantsAndLegacy(LectureSlide):
             "Wider blocks cost more weights each but run well in parallel on a GPU."
         )
         title = self.new_page("Wide ResNet: width, not depth", "Zagoruyko & Komodakis 2016")
-        thin = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=("64 ch", "64 ch"), box_width=1.8,
+        thin_detail, wide_detail = f"{numbers.channels} ch", f"{numbers.wide_channels} ch"
+        thin = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(thin_detail, thin_detail), box_width=1.8,
                                     box_height=0.9, skip_label=None, skip_offset=0.5)
-        wide = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(f"{64 * WIDEN} ch", f"{64 * WIDEN} ch"),
+        wide = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(wide_detail, wide_detail),
                                     box_width=1.8, box_height=1.8, skip_label=None, skip_offset=0.5)
         pictures = VGroup(
             row_with_title(f"basic block: {numbers.basic_params:,} parameters", thin, theme.TEXT),
-            row_with_title(f"{WIDEN}x wider: {numbers.wide_params:,} parameters", wide, theme.HIGHLIGHT),
+            row_with_title(f"{numbers.widen}x wider: {numbers.wide_params:,} parameters", wide, theme.HIGHLIGHT),
         ).arrange(DOWN, buff=0.4).next_to(title, DOWN, buff=0.4)
         self.play(FadeIn(pictures[0]))
         self.play(FadeIn(pictures[1]))

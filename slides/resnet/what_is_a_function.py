@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import torch
 from manim import (
-    DOWN, LEFT, RIGHT, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, ReplacementTransform, Text,
-    VGroup, Write,
+    DOWN, LEFT, RIGHT, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, ReplacementTransform, VGroup, Write,
 )
-from torch import nn
 
-from model.experiments.sharpening import Sharpening
+from model.experiments.sharpening import Sharpening, sharpening
+from model.functions import line_example
 from slides import theme
 from slides.common.diagrams import LayerBox
 from slides.common.images import PhotoSlide, framed, grey_image
 from slides.common.text import label
-from slides.resnet.sharpen_photo import sharpening_data
-
-# The toy function of the first beat, f(x) = SLOPE * x + INTERCEPT, and the inputs we feed it.
-SLOPE = 2.0
-INTERCEPT = 1.0
-INPUTS = (1.0, 2.0, 3.0)
-
-
-@dataclass(frozen=True)
-class LineExample:
-    slope: float
-    intercept: float
-    inputs: tuple[float, ...]
-    outputs: tuple[float, ...]
-
-
-def line_example() -> LineExample:
-    """f(x) = 2x + 1 as the smallest network there is: one ``nn.Linear(1, 1)``, run by torch."""
-    layer = nn.Linear(1, 1)
-    with torch.no_grad():
-        layer.weight.fill_(SLOPE)
-        layer.bias.fill_(INTERCEPT)
-        outputs = layer(torch.tensor(INPUTS, dtype=torch.float32)[:, None])[:, 0]
-    return LineExample(SLOPE, INTERCEPT, INPUTS, tuple(float(v) for v in outputs))
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def _numbers(values: tuple[float, ...]) -> str:
+    """1, 2 and 3: values as a lecturer reads them out."""
+    shown = [_number(v) for v in values]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
 
 
 class WhatIsAFunction(PhotoSlide):
@@ -53,8 +31,10 @@ class WhatIsAFunction(PhotoSlide):
             "A neural network is nothing more than that, a function."
         )
         self.show_machine()
+        example = line_example()
         self.next_slide(
-            notes="Here f doubles its input and adds one. Feed it 1, 2 and 3 and out come 3, 5 and 7. "
+            notes=f"Here f is {_number(example.slope)} times its input plus {_number(example.intercept)}. "
+            f"Feed it {_numbers(example.inputs)} and out come {_numbers(example.outputs)}. "
             "This f is a real one-weight PyTorch layer; the outputs were computed by it."
         )
         self.feed_numbers()
@@ -104,7 +84,7 @@ class WhatIsAFunction(PhotoSlide):
         self.numbers = VGroup(rule, rows, x_shown, y_shown)
 
     def feed_photo(self) -> None:
-        record: Sharpening = sharpening_data()
+        record: Sharpening = sharpening()
         self.play(FadeOut(self.numbers))
         self.blurry = framed(grey_image(record.blurry, height=3.2, smooth=True), "x: blurry photo",
                              color=theme.DATA)

@@ -2,67 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from manim import (
     DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
     ReplacementTransform, SurroundingRectangle, VGroup, Write,
 )
-from torch import nn
 
-from model.api import ShapeTrace, shape_trace_record
-from model.resnet import resnet18, weighted_layers
+from model.layers import layer_table
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.diagrams import LayerBox
 from slides.common.text import label
-
-MODEL = "resnet18"
-INPUT_SHAPE = (1, 3, 224, 224)
-
-
-@dataclass(frozen=True)
-class LayerTable:
-    """ResNet-18 stage by stage: what each stage is (read off the module) and its output shape."""
-
-    trace: ShapeTrace
-    descriptions: tuple[str, ...]
-    weighted_layers: int
-
-
-def _describe(module: nn.Module) -> str:
-    """A one-line description of a stage, read from the module's own settings."""
-    if isinstance(module, nn.Conv2d):
-        k, s = module.kernel_size[0], module.stride[0]
-        return f"conv {k}x{k}, {module.out_channels} filters, stride {s}"
-    if isinstance(module, nn.BatchNorm2d):
-        return f"batch norm over {module.num_features} channels"
-    if isinstance(module, nn.ReLU):
-        return "ReLU: max(0, x)"
-    if isinstance(module, nn.MaxPool2d):
-        return f"max pool {module.kernel_size}x{module.kernel_size}, stride {module.stride}"
-    if isinstance(module, nn.Sequential):
-        convs = [m for m in module.modules() if isinstance(m, nn.Conv2d) and m.kernel_size[0] == 3]
-        return f"{len(module)} blocks: {len(convs)} convs 3x3, {convs[-1].out_channels} filters"
-    if isinstance(module, nn.AdaptiveAvgPool2d):
-        return "average pool over the whole map"
-    if isinstance(module, nn.Flatten):
-        return "flatten to a vector"
-    if isinstance(module, nn.Linear):
-        return f"fully connected {module.in_features} -> {module.out_features}"
-    return type(module).__name__
-
-
-def layer_table() -> LayerTable:
-    """The measured shape trace of ResNet-18 on one 224x224 RGB image, with stage descriptions."""
-    network = resnet18()
-    trace = shape_trace_record(MODEL, INPUT_SHAPE)
-    stages = dict(network.named_stages())
-    return LayerTable(
-        trace=trace,
-        descriptions=tuple(_describe(stages[name]) for name in trace.stage_names),
-        weighted_layers=weighted_layers(network),
-    )
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -72,9 +21,13 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 class WhatIsF(LectureSlide):
     def construct(self) -> None:
         self.table = layer_table()
+        trace = self.table.trace
+        _, channels, height, width = trace.input_shape
+        classes = trace.shapes[-1][-1]
+        last_map = trace.shapes[trace.stage_names.index("layer4")]
         self.next_slide(
-            notes="So what is f? Let us open a real one: ResNet-18, which takes a 224 by 224 colour "
-            "image and returns 1000 scores, one per ImageNet class."
+            notes=f"So what is f? Let us open a real one: ResNet-{self.table.weighted_layers}, which takes a "
+            f"{height} by {width} colour image and returns {classes} scores, one per ImageNet class."
         )
         self.show_black_box()
         self.next_slide(
@@ -83,13 +36,15 @@ class WhatIsF(LectureSlide):
         )
         self.open_box()
         self.next_slide(
-            notes="Read the shapes down the column: the picture shrinks from 224 to 7 pixels across "
-            "while the channels grow from 3 to 512. Space is traded for features."
+            notes=f"Read the shapes down the column: the picture shrinks from {width} to {last_map[-1]} "
+            f"pixels across while the channels grow from {channels} to {last_map[1]}. Space is traded "
+            "for features."
         )
         self.show_trend()
         self.next_slide(
             notes="Counting only layers with weights, the convolutions and the final fully connected "
-            "layer, gives the 18 in the name, and over eleven million parameters."
+            f"layer, gives the {self.table.weighted_layers} in the name, and "
+            f"{trace.total_params / 1e6:.1f} million parameters."
         )
         self.show_totals()
 

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write
 
-from model.api import FamilyTable, ShapeTrace, family_table, shape_trace_record
-from model.measure import PAPER_GIGA_MULTIPLY_ADDS
+from model.family import FamilyRow, FamilyTable, family_table
+from model.measure import default_input_shape
+from model.shape_trace import ShapeTrace, shape_trace_record
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import label
+from slides.common.text import label
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
 SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
-RESNET50_INPUT = (2, 3, 224, 224)
+BATCH = 2  # a batch of more than one image shows that the batch dimension rides along
 
 
 def resnet50_trace() -> ShapeTrace:
-    """ResNet-50 run stage by stage on a batch of two 224x224 RGB images."""
-    return shape_trace_record("resnet50", RESNET50_INPUT)
+    """ResNet-50 run stage by stage on a batch of RGB images of its design size."""
+    return shape_trace_record("resnet50", default_input_shape("resnet50", batch=BATCH))
 
 
 def resnet_family() -> FamilyTable:
-    """ResNet-18/34/50/101/152 measured at 224x224."""
+    """ResNet-18/34/50/101/152 measured at their design input size."""
     return family_table()
+
+
+def _block_step(family: FamilyTable) -> tuple[FamilyRow, FamilyRow]:
+    """The deepest net of basic blocks and the shallowest of bottlenecks: where the family switches."""
+    basic = max((r for r in family.rows if r.block == "basic"), key=lambda r: r.layers)
+    bottleneck = min((r for r in family.rows if r.block == "bottleneck"), key=lambda r: r.layers)
+    return basic, bottleneck
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -52,12 +60,15 @@ def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55) -> VG
 
 class WholeNetwork(LectureSlide):
     def construct(self) -> None:
+        trace = resnet50_trace()
+        batch, _, height, width = trace.input_shape
         self.next_slide(
-            notes="Now the whole ResNet-50. A batch of two RGB images of 224 by 224 pixels goes in; "
-            "each stage halves the picture and widens the channels; two rows of 1000 class scores come out."
+            notes=f"Now the whole ResNet-50. A batch of {batch} RGB images of {height} by {width} pixels goes "
+            f"in; each stage halves the picture and widens the channels; {batch} rows of "
+            f"{trace.shapes[-1][-1]} class scores come out."
         )
         self.heading = self.title("ResNet-50, stage by stage")
-        self.show_trace(resnet50_trace())
+        self.show_trace(trace)
         self.show_family(resnet_family())
 
     def show_trace(self, trace: ShapeTrace) -> None:
@@ -75,9 +86,10 @@ class WholeNetwork(LectureSlide):
                   run_time=1.5)
         self.play(FadeIn(grid[-1]))
 
+        features, scores = trace.shapes[trace.stage_names.index("flatten")][-1], trace.shapes[-1][-1]
         self.next_slide(
             notes="Most parameters sit in the last stages, where the maps are small but the channels "
-            "many; the final layer turns 2048 features into 1000 scores."
+            f"many; the final layer turns {features} features into {scores} scores."
         )
         self.play(Indicate(grid[-2], color=theme.HIGHLIGHT), Indicate(grid[-1], color=theme.HIGHLIGHT))
         self.trace_table = grid
@@ -89,13 +101,14 @@ class WholeNetwork(LectureSlide):
             "stride in a slightly different place. The error column is ImageNet top-1 error of "
             "published weights, not something we trained."
         )
-        heading = self.title("The ResNet family (224 x 224 input)")
+        _, _, height, width = family.input_shape
+        heading = self.title(f"The ResNet family ({height} x {width} input)")
         rows = [["model", "layers", "parameters", "mult-adds", "paper", "top-1 error"]]
         colors = [theme.MUTED]
         for row in family.rows:
             rows.append([
                 row.name.replace("resnet", "ResNet-"), str(row.layers), f"{row.params:,}",
-                f"{row.macs / 1e9:.2f} G", f"{PAPER_GIGA_MULTIPLY_ADDS[row.name]:.1f} G",
+                f"{row.macs / 1e9:.2f} G", f"{row.paper_giga_macs:.1f} G",
                 f"{row.reference_top1_error:.2f} %",
             ])
             colors.append(theme.TEXT)
@@ -108,10 +121,12 @@ class WholeNetwork(LectureSlide):
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
 
+        basic, bottleneck = _block_step(family)
         self.next_slide(
-            notes="Going from 34 to 50 layers swaps basic blocks for bottlenecks: a few more "
-            "parameters, about the same compute, and a better network."
+            notes=f"Going from {basic.layers} to {bottleneck.layers} layers swaps basic blocks for "
+            "bottlenecks: a few more parameters, about the same compute, and a better network."
         )
-        # One frame around both rows: the step from 34 to 50 layers is the comparison.
-        frames = SurroundingRectangle(VGroup(grid[2], grid[3]), color=theme.HIGHLIGHT, buff=0.08)
+        # One frame around both rows (the header is line 0): the step between them is the comparison.
+        step = VGroup(*(grid[family.rows.index(row) + 1] for row in (basic, bottleneck)))
+        frames = SurroundingRectangle(step, color=theme.HIGHLIGHT, buff=0.08)
         self.play(FadeIn(frames))
