@@ -230,3 +230,22 @@ def test_actionlint_finds_nothing_in_the_publishing_workflow(tmp_path: Path) -> 
     broken.write_text(WORKFLOW.read_text().replace("needs: plan", "needs: plann", 1))
     found = subprocess.run([str(actionlint), "-no-color", str(broken)], capture_output=True, text=True, cwd=ROOT)
     assert found.returncode != 0 and "plann" in found.stdout
+
+
+@pytest.mark.slow
+def test_site_check_passes_the_exported_deck_and_names_what_breaks_it(built_deck: BuiltDeck, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_deck.out, site)
+    result = run_make("check-site", DECKS=built_deck.name, BUILD=str(built_deck.build), OUT=str(site))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nothing loads from the network" in result.stdout
+
+    page = site / f"{built_deck.name}.html"
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    video = soup.select("div.slides > section")[-1]["data-background-video"]
+    (site / video).unlink()
+    page.write_text(page.read_text().replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>', 1))
+    result = run_make("check-site", DECKS=built_deck.name, BUILD=str(built_deck.build), OUT=str(site))
+    assert result.returncode != 0
+    assert f"names {video}, which is not in the site" in result.stdout
+    assert "loads https://cdn.example.org/x.js from the network" in result.stdout

@@ -28,6 +28,11 @@ from slides.pipeline.catalog import QUALITIES, ROOT, PipelineError, check_qualit
 from slides.pipeline.makerules import stamp_path, write_if_changed
 
 LOG_TAIL_LINES = 30
+# LaTeX results shared by every scene and every build: manim names each formula's SVG by a
+# hash of its whole LaTeX source (template included) and compiles only when that SVG is
+# missing from the scene's Tex folder. So a render starts with every SVG compiled before,
+# anywhere, and adds the ones it compiled.
+TEX_CACHE_ENV = "LECTURE_TEX_CACHE"
 # The key of a record that says what it was rendered from.
 PROVENANCE = "built_from"
 
@@ -148,6 +153,8 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         str(source), scene,
     ]
     env = dict(os.environ, LECTURE_RENDER_DIR=str(paths["render"]), PYTHONPATH=str(ROOT))
+    # manim's Tex folder is {media_dir}/Tex.
+    seed_tex(tex_cache(), paths["media"] / "Tex")
     started = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
@@ -169,6 +176,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         )
     raw = paths["render"] / f"{scene}.json"
     slides = check_slides(raw, scene)
+    collect_tex(paths["media"] / "Tex", tex_cache())
     seconds = video_seconds(slides)
     timing = {
         "scene": scene,
@@ -186,6 +194,40 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         f"[{position}] {scene}: done in {wall:.1f} s ({len(slides)} slides, {seconds:.1f} s of video)",
         flush=True,
     )
+
+
+def tex_cache() -> Path:
+    return Path(os.environ.get(TEX_CACHE_ENV) or ROOT / "build" / "tex")
+
+
+def seed_tex(cache: Path, scene_tex: Path) -> int:
+    """Give the scene every cached SVG it lacks (hard links where possible); how many."""
+    scene_tex.mkdir(parents=True, exist_ok=True)
+    added = 0
+    for svg in cache.glob("*.svg"):
+        dest = scene_tex / svg.name
+        if dest.exists():
+            continue
+        try:
+            os.link(svg, dest)
+        except OSError:
+            shutil.copyfile(svg, dest)
+        added += 1
+    return added
+
+
+def collect_tex(scene_tex: Path, cache: Path) -> int:
+    """Add the scene's new SVGs to the cache, each whole or not at all (renders run in parallel)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    added = 0
+    for svg in scene_tex.glob("*.svg"):
+        if (cache / svg.name).exists():
+            continue
+        tmp = cache / f".{svg.name}.{os.getpid()}.tmp"
+        shutil.copyfile(svg, tmp)
+        os.replace(tmp, cache / svg.name)
+        added += 1
+    return added
 
 
 def _discard(paths: dict[str, Path]) -> None:
