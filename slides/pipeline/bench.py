@@ -106,12 +106,10 @@ def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[st
     counts = {p.relative_to(ROOT).as_posix(): sum(p.relative_to(ROOT).as_posix() in files for files in inputs.values())
               for p in sources}
     values = sorted(counts.values())
-    rows = ["## What a change re-renders
-",
+    rows = ["## What a change re-renders\n",
             f"From the generated rules ({len(inputs)} scenes, {len(counts)} source files under `model/` and `slides/`): "
             f"a change to one file's content re-renders a median of {statistics.median(values):g} scenes, "
-            f"at most {values[-1]}.
-",
+            f"at most {values[-1]}.\n",
             "| source file | scenes a change re-renders |", "|---|---|"]
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:12]:
         rows.append(f"| `{name}` | {count} of {len(inputs)} |")
@@ -123,14 +121,14 @@ def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[st
     files = [p for folder in ("model", "slides", "assets") for p in (ROOT / folder).rglob("*") if p.is_file()]
     stamps = sorted((build / "sources").glob("*.sha256"))
     before_stamps = {p: p.stat().st_mtime_ns for p in stamps}
-    before = re.findall(r" render (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
+    before = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
                                                            f"OUT={out}", f"DECKS={decks}")[1])
     originals = {p: p.stat() for p in files}
     later = time.time() + 2
     try:
         for path in files:
             os.utime(path, (later, later))
-        after = re.findall(r" render (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
+        after = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
                                                               f"OUT={out}", f"DECKS={decks}")[1])
     finally:
         for path, stat in originals.items():
