@@ -249,3 +249,33 @@ def test_site_check_passes_the_exported_deck_and_names_what_breaks_it(built_deck
     assert result.returncode != 0
     assert f"names {video}, which is not in the site" in result.stdout
     assert "loads https://cdn.example.org/x.js from the network" in result.stdout
+
+
+def test_a_formula_compiled_once_is_not_compiled_again_by_another_scene(tmp_path: Path) -> None:
+    """The shared LaTeX cache: an SVG one scene compiled serves another scene, with no LaTeX run."""
+    from slides.pipeline.render import collect_tex, seed_tex
+
+    compile_in = (
+        "import sys\n"
+        "from manim import config\n"
+        "from manim.utils.tex_file_writing import tex_to_svg_file\n"
+        "config.tex_dir = sys.argv[1]\n"
+        "print(tex_to_svg_file(r'\\frac{\\partial L}{\\partial x} = y + 1', environment='align*').name)\n"
+    )
+    first, second, cache = tmp_path / "first" / "Tex", tmp_path / "second" / "Tex", tmp_path / "cache"
+    result = subprocess.run([sys.executable, "-c", compile_in, str(first)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    svg = result.stdout.split()[-1]
+    assert collect_tex(first, cache) == 1 and (cache / svg).is_file()
+    assert collect_tex(first, cache) == 0, "a cached SVG is not copied twice"
+    assert seed_tex(cache, second) == 1
+    # No LaTeX on the PATH: the second scene can only get its formula from the cache.
+    no_latex = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    result = subprocess.run([sys.executable, "-c", compile_in, str(second)], capture_output=True, text=True, env=no_latex)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == svg
+    assert (second / svg).read_bytes() == (first / svg).read_bytes()
+    # And without the cache the same call does need LaTeX.
+    result = subprocess.run([sys.executable, "-c", compile_in, str(tmp_path / "third")], capture_output=True,
+                            text=True, env=no_latex)
+    assert result.returncode != 0
