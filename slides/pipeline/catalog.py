@@ -151,6 +151,7 @@ def select(decks: tuple[DeckEntry, ...], wanted: list[str]) -> tuple[DeckEntry, 
     return tuple(d for d in decks if not wanted or d.name in wanted)
 
 
+@cache
 def module_file(module: str) -> Path | None:
     """The source file of a project module, or None for third-party modules."""
     parts = module.split(".")
@@ -188,6 +189,7 @@ def _imports(path: Path) -> tuple[tuple[str, str | None], ...]:
         raise _unreadable(path, error) from None
 
 
+@cache
 def _check_imported_modules_exist(path: Path) -> None:
     """A project module that ``path`` imports by name must have a file (it may have been deleted)."""
     for base, _ in _imports(path):
