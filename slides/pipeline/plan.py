@@ -102,9 +102,13 @@ def matrix(scenes: list[str], build: Path, count: int, jobs: int) -> tuple[dict,
             f"plan: {len(scenes)} scenes in {len(plan)} shards of equal size: no scene has been rendered "
             f"in {build} or a folder beside it, so there is no cost to balance by"
         )
+    if bases["measured"]:
+        slowest = f"the slowest shard renders in about {wall:.0f} s ({jobs} scenes at a time)"
+    else:
+        # Without one measured render there is no rate to turn seconds of video into render time.
+        slowest = f"costs are seconds of video (no render at this quality measured yet): the largest shard holds {max(e['cost_s'] for e in include):.0f} s"
     summary = (
-        f"plan: {len(scenes)} scenes in {len(plan)} shards; the slowest shard renders in about {wall:.0f} s "
-        f"({jobs} at a time); costs: {bases['measured']} measured, {bases['video']} from video seconds, "
-        f"{bases['unknown']} unknown (median)"
+        f"plan: {len(scenes)} scenes in {len(plan)} shards; {slowest}; costs: {bases['measured']} measured, "
+        f"{bases['video']} from video seconds, {bases['unknown']} unknown (median)"
     )
     return {"include": include}, summary
