@@ -106,7 +106,8 @@ def matrix(scenes: list[str], build: Path, count: int, jobs: int) -> tuple[dict,
         slowest = f"the slowest shard renders in about {wall:.0f} s ({jobs} scenes at a time)"
     else:
         # Without one measured render there is no rate to turn seconds of video into render time.
-        slowest = f"costs are seconds of video (no render at this quality measured yet): the largest shard holds {max(e['cost_s'] for e in include):.0f} s"
+        largest = max(entry["cost_s"] for entry in include)
+        slowest = f"costs are seconds of video (no render at this quality measured yet): the largest shard holds {largest:.0f} s"
     summary = (
         f"plan: {len(scenes)} scenes in {len(plan)} shards; {slowest}; costs: {bases['measured']} measured, "
         f"{bases['video']} from video seconds, {bases['unknown']} unknown (median)"
