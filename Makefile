@@ -18,6 +18,10 @@ OUT ?= presentations
 DECKS_FILE ?= slides/decks.py
 # Space-separated deck names to build (default: every deck in the deck list).
 DECKS ?=
+# `make render SCENES='A B'` renders only those scenes (one shard of `make matrix`).
+SCENES ?=
+# `make matrix` splits the selected decks' scenes into this many shards.
+SHARDS ?= 4
 
 # Render one scene per core unless the command line says otherwise (make -j1).
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
@@ -52,7 +56,7 @@ ifneq ($(filter-out $(NO_DECK_GOALS),$(or $(MAKECMDGOALS),all)),)
   endif
   # The deck list is read on every run (milliseconds, standard library only); a bad
   # deck list stops here with one line.
-  DECK_LIST_ERROR := $(shell PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) makefile --select "$(DECKS)" 2>&1)
+  DECK_LIST_ERROR := $(shell PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) makefile --select "$(DECKS)" --quality "$(QUALITY)" 2>&1)
   ifneq ($(DECK_LIST_ERROR),)
     $(error $(DECK_LIST_ERROR))
   endif
@@ -63,7 +67,7 @@ DECK_FILES := $(foreach d,$(DECK_NAMES),$(foreach f,html pptx pdf,$(OUT)/$(d)$(T
 SCENE_FILES := $(foreach d,$(DECK_NAMES),$(foreach s,$(DECK_SCENES_$(d)),$(BUILD)/slides/$(s).json))
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup data render export present scene list test bench clean distclean
+.PHONY: all help setup data render export present scene list matrix check-site test bench clean distclean
 
 all: $(OUT)/index.html ## install, compute data, render and export every deck (the default)
 
@@ -103,13 +107,29 @@ $(DATA_STAMP): $(MODEL_SOURCES) | $(PYTHON_STAMP)
 
 # --- render and export ---------------------------------------------------------
 
-render: $(SCENE_FILES) ## render every scene of the selected decks
+ifneq ($(filter render,$(MAKECMDGOALS)),)
+  ifneq ($(filter-out $(ALL_SCENES),$(SCENES)),)
+    $(error unknown scene '$(firstword $(filter-out $(ALL_SCENES),$(SCENES)))' in SCENES; defined scenes: $(ALL_SCENES))
+  endif
+endif
+render: $(if $(SCENES),$(foreach s,$(SCENES),$(BUILD)/slides/$(s).json),$(SCENE_FILES)) ## render every scene of the selected decks (or SCENES='A B')
+
+ifneq ($(filter matrix,$(MAKECMDGOALS)),)
+  ifeq ($(shell [[ '$(SHARDS)' =~ ^[1-9][0-9]*$$ ]] && echo ok),)
+    $(error SHARDS='$(SHARDS)' is not a whole number of at least 1; use make matrix SHARDS=4)
+  endif
+endif
+matrix: ## print the render plan: the selected decks' scenes in SHARDS balanced shards, as JSON
+	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) matrix --select "$(DECKS)" --shards "$(SHARDS)"
 
 export: $(DECK_FILES) ## export the selected decks to HTML, PPTX and PDF
 
 # The page lists every deck of the deck list found in $(OUT), not only those built now.
 $(OUT)/index.html: $(DECK_FILES) $(DECKS_FILE)
 	@$(PIPELINE) index
+
+check-site: $(PYTHON_STAMP) ## check the exported decks and course page work offline (no network, no missing file)
+	@$(PIPELINE) check-site --select "$(DECKS)"
 
 list: ## list the decks and their scenes
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) list

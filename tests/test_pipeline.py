@@ -22,7 +22,9 @@ def test_every_scene_rendered_with_notes(built_deck: BuiltDeck) -> None:
     slides = built_deck.slides()
     assert len(slides) >= 3
     for slide in slides:
-        assert Path(slide["file"]).is_file()
+        # The record names its videos relative to the build folder, so it can travel.
+        assert not Path(slide["file"]).is_absolute()
+        assert (built_deck.build / slide["file"]).is_file()
         assert slide["notes"].strip()
     assert any(slide["loop"] for slide in slides), "the tour deck shows a looping slide"
     assert "[1/2] Welcome: done" in built_deck.log
@@ -131,21 +133,42 @@ def test_second_build_does_nothing(built_deck: BuiltDeck) -> None:
     assert "rendering" not in result.stdout and "[export]" not in result.stdout, result.stdout
 
 
-def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> None:
-    source = ROOT / "slides" / "intro" / "welcome.py"
+def test_touching_every_source_rerenders_nothing(built_deck: BuiltDeck) -> None:
+    """Rebuilds follow content: new timestamps on unchanged files (a checkout, a touch) render nothing."""
+    files = [p for folder in ("slides", "model", "assets") for p in (ROOT / folder).rglob("*") if p.is_file()]
+    originals = {p: p.stat() for p in files}
     later = time.time() + 2
-
-    original = source.stat()
-    os.utime(source, (later, later))
     try:
+        for path in files:
+            os.utime(path, (later, later))
         result = built_deck.make()
     finally:
-        os.utime(source, (original.st_atime, original.st_mtime))
+        for path, stat in originals.items():
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rendering" not in result.stdout and "[export]" not in result.stdout, result.stdout
+
+
+def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> None:
+    source = ROOT / "slides" / "intro" / "welcome.py"
+    original = source.read_bytes()
+    stat = source.stat()
+    try:
+        source.write_bytes(original + b"\n# An edit that changes the file's content.\n")
+        result = built_deck.make()
+    finally:
+        source.write_bytes(original)
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert result.returncode == 0, result.stderr
     rendered = re.findall(r"\] (\w+): rendering", result.stdout)
     assert rendered == ["Welcome"], result.stdout
+    assert "sources changed since it was rendered" in result.stdout
     exported = re.findall(r"\[export\] \S+/(\S+):", result.stdout)
     assert sorted(exported) == sorted(f"{built_deck.name}.{f}" for f in ("html", "pdf", "pptx"))
+    # Undoing the edit is a change of content too; after it the build is current again.
+    result = built_deck.make()
+    assert re.findall(r"\] (\w+): rendering", result.stdout) == ["Welcome"], result.stdout
+    assert "rendering" not in built_deck.make().stdout
 
 
 def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_path: Path) -> None:

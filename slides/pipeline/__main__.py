@@ -11,7 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from slides.pipeline.catalog import DEFAULT_DECKS_FILE, PipelineError, check_decks, load_decks, scene_index, select
+from slides.pipeline.catalog import (
+    DEFAULT_DECKS_FILE, PipelineError, check_decks, check_quality, load_decks, scene_index, select,
+)
 from slides.theme import DEFAULT_THEME, THEMES
 
 
@@ -22,11 +24,31 @@ def _decks(args: argparse.Namespace):
 
 
 def cmd_makefile(args: argparse.Namespace) -> None:
-    from slides.pipeline.makerules import rules, write_if_changed
+    from slides.pipeline.makerules import rules, write_if_changed, write_stamps
 
+    # Everything is checked before anything is written: a bad QUALITY leaves no build folder.
+    check_quality(args.quality)
     decks = _decks(args)
     chosen = select(decks, args.select.split())
-    write_if_changed(Path(args.build) / "decks.mk", rules(decks, chosen))
+    text = rules(decks, chosen)
+    write_stamps(Path(args.build), decks)
+    write_if_changed(Path(args.build) / "decks.mk", text)
+
+
+def cmd_matrix(args: argparse.Namespace) -> None:
+    import json
+
+    from slides.pipeline.makerules import ordered_scenes
+    from slides.pipeline.plan import matrix
+
+    try:
+        count, jobs = int(args.shards), int(args.jobs)
+    except ValueError:
+        raise PipelineError(f"SHARDS and JOBS must be whole numbers, not '{args.shards}' and '{args.jobs}'") from None
+    scenes = ordered_scenes(select(_decks(args), args.select.split()))
+    plan, summary = matrix(scenes, Path(args.build), count, jobs)
+    print(json.dumps(plan, separators=(",", ":")))
+    print(summary, file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> None:
@@ -58,6 +80,12 @@ def cmd_index(args: argparse.Namespace) -> None:
 
     # Every deck of the deck list whose exports are in the output folder, whichever were just built.
     write_index(_decks(args), Path(args.out), Path(args.decks_file))
+
+
+def cmd_check_site(args: argparse.Namespace) -> None:
+    from slides.pipeline.sitecheck import check_site
+
+    check_site(Path(args.out), select(_decks(args), args.select.split()), browser=not args.no_browser)
 
 
 def cmd_present(args: argparse.Namespace) -> None:
@@ -93,8 +121,14 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("makefile", help="write $(BUILD)/decks.mk")
     s.add_argument("--select", default="", help="space-separated deck names (default: all)")
+    s.add_argument("--quality", default="m")
     s.set_defaults(run=cmd_makefile)
     sub.add_parser("list", help="decks and their scenes").set_defaults(run=cmd_list)
+    s = sub.add_parser("matrix", help="the render plan: scenes in balanced shards, as JSON")
+    s.add_argument("--select", default="")
+    s.add_argument("--shards", default="4")
+    s.add_argument("--jobs", default="2", help="scenes a shard renders at a time")
+    s.set_defaults(run=cmd_matrix)
     s = sub.add_parser("render", help="render one scene")
     s.add_argument("scene")
     s.add_argument("--quality", default="m")
@@ -105,6 +139,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("deck")
     s.set_defaults(run=cmd_export)
     sub.add_parser("index", help="write the course page").set_defaults(run=cmd_index)
+    s = sub.add_parser("check-site", help="check the exported site works offline")
+    s.add_argument("--select", default="")
+    s.add_argument("--no-browser", action="store_true", help="skip opening each deck in Chromium")
+    s.set_defaults(run=cmd_check_site)
     s = sub.add_parser("present", help="start the Qt presenter")
     s.add_argument("deck")
     s.add_argument("--keys", default=".manim-slides.toml")

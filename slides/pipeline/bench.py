@@ -6,6 +6,7 @@ Wall times come from the standard library's monotonic clock, CPU time and peak
 memory of each render from ``resource.getrusage`` (recorded by the render step).
 
     python -m slides.pipeline.bench [--quality m] [--runs 3] [--skip-serial] [--decks "intro resnet"]
+    python -m slides.pipeline.bench --rebuilds-only   # what a change to each source re-renders; no render
 """
 
 from __future__ import annotations
@@ -86,6 +87,61 @@ def size_mb(path: Path) -> float:
     return path.stat().st_size / 1e6 if path.exists() else float("nan")
 
 
+def scene_inputs_from_rules(build: Path) -> dict[str, list[str]]:
+    """Each scene's input files, as the generated rules ($(BUILD)/decks.mk) list them."""
+    inputs = {}
+    for line in (build / "decks.mk").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"SCENE_INPUTS_(\w+) := (.*)$", line)
+        if match:
+            inputs[match.group(1)] = match.group(2).split()
+    return inputs
+
+
+def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[str]:
+    """How many scenes a change to each source file re-renders (read from the generated rules,
+    nothing rendered), and what a touch of every file that leaves its content alone re-renders."""
+    make("-n", f"QUALITY={quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={decks}")  # writes the rules
+    inputs = scene_inputs_from_rules(build)
+    sources = sorted(p for folder in ("model", "slides") for p in (ROOT / folder).rglob("*.py"))
+    counts = {p.relative_to(ROOT).as_posix(): sum(p.relative_to(ROOT).as_posix() in files for files in inputs.values())
+              for p in sources}
+    values = sorted(counts.values())
+    rows = ["## What a change re-renders\n",
+            f"From the generated rules ({len(inputs)} scenes, {len(counts)} source files under `model/` and `slides/`): "
+            f"a change to one file's content re-renders a median of {statistics.median(values):g} scenes, "
+            f"at most {values[-1]}.\n",
+            "| source file | scenes a change re-renders |", "|---|---|"]
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:12]:
+        rows.append(f"| `{name}` | {count} of {len(inputs)} |")
+    for name in ("model/api.py", "slides/common/grids.py", "slides/resnet/sharpen_photo.py"):
+        if name in counts and name not in [r.split("`")[1] for r in rows if r.startswith("| `")]:
+            rows.append(f"| `{name}` | {counts[name]} of {len(inputs)} |")
+
+    # Touch every file (new timestamps, same content), as a checkout or a copy does.
+    files = [p for folder in ("model", "slides", "assets") for p in (ROOT / folder).rglob("*") if p.is_file()]
+    stamps = sorted((build / "sources").glob("*.sha256"))
+    before_stamps = {p: p.stat().st_mtime_ns for p in stamps}
+    before = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
+                                                           f"OUT={out}", f"DECKS={decks}")[1])
+    originals = {p: p.stat() for p in files}
+    later = time.time() + 2
+    try:
+        for path in files:
+            os.utime(path, (later, later))
+        after = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
+                                                              f"OUT={out}", f"DECKS={decks}")[1])
+    finally:
+        for path, stat in originals.items():
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    moved = [p.stem for p in stamps if p.stat().st_mtime_ns != before_stamps[p]]
+    added = sorted(set(after) - set(before))
+    rows.append(f"\nTouching all {len(files)} files under `model/`, `slides/` and `assets/` without changing them "
+                f"re-renders {len(added)} scenes ({'meets' if not added and not moved else 'MISSES'} the target of none): "
+                f"no scene's input digest changed ({len(moved)} stamps rewritten), and `make -n` lists the same "
+                f"{len(before)} renders before and after.\n")
+    return rows
+
+
 def verdict(value: float, target: float) -> str:
     return "meets" if value <= target else "MISSES"
 
@@ -96,11 +152,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--decks", default=os.environ.get("DECKS", ""))
     parser.add_argument("--skip-serial", action="store_true", help="skip the -j1 clean build")
+    parser.add_argument("--rebuilds-only", action="store_true",
+                        help="only what a change to each source re-renders (no render)")
     args = parser.parse_args()
     decks = select(load_decks(), args.decks.split())
     deck_names = " ".join(d.name for d in decks)
     build = ROOT / "build" / f"bench-{args.quality}"
     out = ROOT / "build" / f"bench-{args.quality}-out"
+    if args.rebuilds_only:
+        print("\n".join(rebuild_section(args.quality, deck_names, build, out)))
+        return 0
     make("data")  # trained records are not part of a render benchmark
 
     rows: list[str] = []
@@ -110,19 +171,20 @@ def main() -> int:
              for _ in range(max(args.runs, 3))]
     noop = statistics.median(noops)
 
-    # Touch one scene's source and see what re-renders.
+    # Edit one scene's source (its content changes) and see what re-renders; then undo the edit.
     first_scene = decks[0].scenes[0]
     from slides.pipeline.catalog import scene_index
 
     source = scene_index()[first_scene]
-    later = time.time() + 1
-    stat = source.stat()
-    os.utime(source, (later, later))
+    original, stat = source.read_bytes(), source.stat()
     try:
+        source.write_bytes(original + b"\n# An edit for the benchmark.\n")
         touched_s, log = make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")
     finally:
-        os.utime(source, (stat.st_atime, stat.st_mtime))
+        source.write_bytes(original)
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     rerendered = re.findall(r"\] (\w+): rendering", log)
+    make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")
 
     timings = [json.loads(p.read_text()) for p in sorted((build / "timings").glob("*.json"))]
     timings.sort(key=lambda t: -t["cpu_s"])
@@ -142,9 +204,11 @@ def main() -> int:
     rows.append(f"| no-op `make` (median of {len(noops)}) | {noop:.2f} | {TARGETS['noop_s']:.0f} | "
                 f"{verdict(noop, TARGETS['noop_s'])} |")
     only_touched = rerendered == [first_scene]
-    rows.append(f"| touch `{source.relative_to(ROOT)}` and rebuild | {touched_s:.1f} | re-renders that scene only | "
+    rows.append(f"| edit `{source.relative_to(ROOT)}` and rebuild | {touched_s:.1f} | re-renders that scene only | "
                 f"{'meets' if only_touched else 'MISSES'} (re-rendered: {', '.join(rerendered) or 'nothing'}) |")
     rows.append(f"\nPeak memory of the largest render: {peak['peak_rss_mb']:.0f} MB ({peak['scene']}).\n")
+
+    rows += rebuild_section(args.quality, deck_names, build, out)
 
     rows.append("## Per scene\n")
     rows.append("| scene | video s | render wall s | render CPU s | CPU s per video s |")

@@ -7,6 +7,7 @@ torch, so it runs in milliseconds with the system Python.
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import runpy
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ DEFAULT_DECKS_FILE = SLIDES_DIR / "decks.py"
 SHARED_PLACES = (SLIDES_DIR / "common", SLIDES_DIR / "base.py")
 # Packages whose source a scene may import; other imports are third-party.
 PROJECT_PACKAGES = ("slides", "model")
+# Where the cached model records a scene reads live (``name.json`` + ``name.npz``).
+RECORDS_DIR = ROOT / "assets" / "data"
+QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
+# Part of every scene's source digest: raise it when a rendered record's meaning changes,
+# so that records made by an older build are rendered again rather than reused.
+DIGEST_VERSION = "1"
 
 
 class PipelineError(Exception):
@@ -28,6 +35,37 @@ class PipelineError(Exception):
 
 class CatalogError(PipelineError):
     """A deck list that cannot be built."""
+
+
+def check_quality(quality: str) -> None:
+    if quality not in QUALITIES:
+        raise CatalogError(f"unknown QUALITY '{quality}'; use one of: {' '.join(QUALITIES)}")
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _unreadable(path: Path, error: BaseException) -> CatalogError:
+    """One line naming a source file the build cannot read, and why."""
+    if isinstance(error, SyntaxError):
+        why = f"syntax error on line {error.lineno}: {error.msg}"
+    elif isinstance(error, FileNotFoundError):
+        why = "it was deleted or is a broken link"
+    elif isinstance(error, UnicodeDecodeError):
+        why = "it is not UTF-8 text"
+    else:
+        why = getattr(error, "strerror", None) or str(error)
+    return CatalogError(f"cannot read source file {_shown(path)}: {why}; fix or restore it, then run make again")
+
+
+@cache
+def parse_source(path: Path) -> ast.Module:
+    """The syntax tree of a project source file; a file that cannot be read is one line."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+        raise _unreadable(path, error) from None
 
 
 @dataclass(frozen=True)
@@ -70,7 +108,7 @@ def scene_index() -> dict[str, Path]:
     for path in sorted(SLIDES_DIR.rglob("*.py")):
         if "pipeline" in path.relative_to(SLIDES_DIR).parts:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parse_source(path)
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 bases[node.name] = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
@@ -113,6 +151,7 @@ def select(decks: tuple[DeckEntry, ...], wanted: list[str]) -> tuple[DeckEntry, 
     return tuple(d for d in decks if not wanted or d.name in wanted)
 
 
+@cache
 def module_file(module: str) -> Path | None:
     """The source file of a project module, or None for third-party modules."""
     parts = module.split(".")
@@ -140,13 +179,32 @@ imported_names = _load_import_reader()
 
 
 @cache
-def _imported_modules(path: Path) -> frozenset[str]:
-    """Modules a file imports, including the parent packages Python loads on the way."""
+def _imports(path: Path) -> tuple[tuple[str, str | None], ...]:
     module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
     if path.name == "__init__.py":
         module = module.rpartition(".")[0]
+    try:
+        return tuple(imported_names(path, module))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+        raise _unreadable(path, error) from None
+
+
+@cache
+def _check_imported_modules_exist(path: Path) -> None:
+    """A project module that ``path`` imports by name must have a file (it may have been deleted)."""
+    for base, _ in _imports(path):
+        if base.split(".")[0] in PROJECT_PACKAGES and module_file(base) is None:
+            missing = ROOT.joinpath(*base.split(".")).with_suffix(".py")
+            raise CatalogError(
+                f"{_shown(path)} imports {base}, but {_shown(missing)} does not exist; restore it or fix the import"
+            )
+
+
+@cache
+def _imported_modules(path: Path) -> frozenset[str]:
+    """Modules a file imports, including the parent packages Python loads on the way."""
     found: set[str] = set()
-    for base, name in imported_names(path, module):
+    for base, name in _imports(path):
         found.add(base)
         if name:
             # "from pkg import mod" may name a submodule.
@@ -174,6 +232,7 @@ def dependencies(path: Path) -> tuple[Path, ...]:
         if current in seen:
             continue
         seen.add(current)
+        _check_imported_modules_exist(current)
         for module in _imported_modules(current):
             source = module_file(module)
             if source is not None and source not in seen:
@@ -189,7 +248,7 @@ def cached_records(paths: tuple[Path, ...]) -> list[str]:
 @cache
 def _records_defined_in(path: Path) -> frozenset[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parse_source(path)):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         for decorator in node.decorator_list:
@@ -201,3 +260,35 @@ def _records_defined_in(path: Path) -> frozenset[str]:
             ):
                 names.add(str(decorator.args[0].value))
     return frozenset(names)
+
+
+def record_files(names: list[str]) -> list[Path]:
+    """The files of the named cached records that exist now."""
+    candidates = (RECORDS_DIR / f"{name}{suffix}" for name in names for suffix in (".json", ".npz"))
+    return [path for path in candidates if path.is_file()]
+
+
+def scene_inputs(scene: str) -> tuple[Path, ...]:
+    """Every file whose content a render of ``scene`` depends on: its sources and its records."""
+    deps = dependencies(scene_index()[scene])
+    return deps + tuple(record_files(cached_records(deps)))
+
+
+@cache
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        raise _unreadable(path, error) from None
+
+
+def source_digest(scene: str) -> str:
+    """SHA-256 over the content (not the timestamps) of every input of ``scene``.
+
+    Equal digests mean a render would see the same sources and records, on any machine:
+    the paths are relative to the project root and the content is hashed byte for byte.
+    """
+    digest = hashlib.sha256(f"scene {scene}\ndigest {DIGEST_VERSION}\n".encode())
+    for path in scene_inputs(scene):
+        digest.update(f"{path.relative_to(ROOT).as_posix()} {_file_digest(path)}\n".encode())
+    return digest.hexdigest()

@@ -87,7 +87,7 @@ def write_thumbnail(deck: DeckEntry, build: Path, dest: Path) -> None:
 
     first = json.loads((build / "slides" / f"{deck.scenes[0]}.json").read_text(encoding="utf-8"))
     frame = None
-    with av.open(first["slides"][0]["file"]) as container:
+    with av.open(build / first["slides"][0]["file"]) as container:
         for frame in container.decode(video=0):
             pass
     if frame is None:

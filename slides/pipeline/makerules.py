@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from slides.pipeline.catalog import ROOT, DeckEntry, cached_records, dependencies, scene_index
+from slides.pipeline.catalog import (
+    ROOT, DeckEntry, cached_records, dependencies, scene_index, scene_inputs, source_digest,
+)
 
 FORMATS = ("html", "pptx", "pdf")
+# $(BUILD)/<STAMP_DIR>/<Scene>.sha256 holds the digest of the scene's inputs.
+STAMP_DIR = "sources"
 
 
 def _rel(path: Path) -> str:
@@ -45,20 +49,19 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
     lines.append("")
     for position, scene in enumerate(scenes, start=1):
         source = index[scene]
-        deps = dependencies(source)
-        prereqs = " ".join(_rel(p) for p in deps)
-        # A scene that reads cached model records re-renders when one is rebuilt, and
-        # waits for `make data` to bring them up to date.
-        records = cached_records(deps)
+        inputs = scene_inputs(scene)
+        # The scene's target depends on a stamp holding the digest of its inputs' content,
+        # rewritten only when that digest changes (write_stamps): a touch or a checkout that
+        # leaves the content as it was re-renders nothing.
         order_only = "$(PYTHON_STAMP)"
-        if records:
-            files = " ".join(f"assets/data/{name}.json assets/data/{name}.npz" for name in records)
-            prereqs += f" $(wildcard {files})"
+        if cached_records(dependencies(source)):
+            # Scenes that read cached model records wait for `make data` to bring them up to date.
             order_only += " $(DATA_STAMP)"
         total = len(wanted) if scene in wanted else len(scenes)
         lines += [
             f"SCENE_SOURCE_{scene} := {_rel(source)}",
-            f"$(BUILD)/slides/{scene}.json: {prereqs} | {order_only}",
+            f"SCENE_INPUTS_{scene} := {' '.join(_rel(p) for p in inputs)}",
+            f"$(BUILD)/slides/{scene}.json: $(BUILD)/{STAMP_DIR}/{scene}.sha256 | {order_only}",
             f"\t@$(RENDER) {scene} --position {position}/{total}",
             "",
         ]
@@ -82,3 +85,14 @@ def write_if_changed(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def stamp_path(build: Path, scene: str) -> Path:
+    return build / STAMP_DIR / f"{scene}.sha256"
+
+
+def write_stamps(build: Path, decks: tuple[DeckEntry, ...]) -> None:
+    """Each scene's input digest, written only where it changed, so that its timestamp
+    moves (and make renders the scene) when, and only when, the content of an input does."""
+    for scene in ordered_scenes(decks):
+        write_if_changed(stamp_path(build, scene), source_digest(scene) + "\n")
