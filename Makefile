@@ -33,6 +33,9 @@ DEBIAN_STAMP := $(SETUP)/debian.stamp
 REVEAL_VERSION := 6.0.1
 # manim-slides looks here for reveal.js before it would try a CDN.
 REVEAL_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/manim-slides/revealjs$(REVEAL_VERSION)/reveal.js
+# axe-core, the accessibility engine the browser tests run, offline.
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/resnet-lecture/axe-core$(AXE_VERSION)/axe.min.js
 DATA_STAMP := build/data.stamp
 MODEL_SOURCES := $(shell find model -name '*.py' 2>/dev/null)
 
@@ -52,7 +55,7 @@ ifneq ($(filter-out $(NO_DECK_GOALS),$(or $(MAKECMDGOALS),all)),)
   include $(BUILD)/decks.mk
 endif
 
-DECK_FILES := $(foreach d,$(DECK_NAMES),$(OUT)/$(d).html $(OUT)/$(d).pptx $(OUT)/$(d).pdf)
+DECK_FILES := $(foreach d,$(DECK_NAMES),$(OUT)/$(d).html $(OUT)/$(d).pptx $(OUT)/$(d).pdf $(OUT)/$(d)-notes.html $(OUT)/$(d)-handout.pdf)
 SCENE_FILES := $(foreach d,$(DECK_NAMES),$(foreach s,$(DECK_SCENES_$(d)),$(BUILD)/slides/$(s).json))
 
 .DEFAULT_GOAL := all
@@ -66,7 +69,7 @@ help: ## list the targets
 
 # --- setup: one stamp per step, so a second run installs nothing -------------
 
-setup: $(PYTHON_STAMP) $(REVEAL_STAMP) ## install Debian packages, the Python environment and reveal.js
+setup: $(PYTHON_STAMP) $(REVEAL_STAMP) $(AXE_STAMP) ## install Debian packages, the Python environment, reveal.js and axe-core
 
 $(DEBIAN_STAMP):
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system debian
@@ -83,6 +86,9 @@ $(PYTHON_STAMP): pyproject.toml | $(DEBIAN_STAMP)
 $(REVEAL_STAMP): | $(PYTHON_STAMP)
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system revealjs $(@D)
 
+$(AXE_STAMP): | $(PYTHON_STAMP)
+	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system axe-core
+
 # --- data: cached model results under assets/data ----------------------------
 
 data: ## rebuild stale model data under assets/data (training runs; minutes)
@@ -97,7 +103,7 @@ $(DATA_STAMP): $(MODEL_SOURCES) | $(PYTHON_STAMP)
 
 render: $(SCENE_FILES) ## render every scene of the selected decks
 
-export: $(DECK_FILES) ## export the selected decks to HTML, PPTX and PDF
+export: $(DECK_FILES) ## export the selected decks to HTML, PPTX, PDF, reading view and handout
 
 $(OUT)/index.html: $(DECK_FILES) $(DECKS_FILE)
 	@$(PIPELINE) index --select "$(DECKS)"
@@ -123,7 +129,7 @@ scene: $(BUILD)/slides/$(SCENE).json ## render SCENE=<Name> alone and print wher
 
 # --- checks ----------------------------------------------------------------
 
-test: $(PYTHON_STAMP) $(REVEAL_STAMP) ## run the test suite (renders every deck at low quality)
+test: $(PYTHON_STAMP) $(REVEAL_STAMP) $(AXE_STAMP) ## run the test suite (renders every deck at low quality)
 	@$(PY) -m pytest $(PYTEST_FLAGS)
 
 bench: $(PYTHON_STAMP) $(REVEAL_STAMP) ## measure build speed and deck sizes; writes presentations/bench.md

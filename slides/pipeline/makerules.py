@@ -13,6 +13,9 @@ from pathlib import Path
 from slides.pipeline.catalog import ROOT, DeckEntry, cached_records, dependencies, scene_index
 
 FORMATS = ("html", "pptx", "pdf")
+# The students' outputs: the reading view (each slide's last frame, its description and its
+# notes) and the handout PDF printed from it. Each is a file name suffix and what it is made from.
+READING_FORMATS = {"notes": ("-notes.html", None), "handout": ("-handout.pdf", "notes")}
 
 
 def _rel(path: Path) -> str:
@@ -68,6 +71,13 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
             extra = " | $(REVEAL_STAMP)" if fmt == "html" else ""
             lines += [
                 f"$(OUT)/{deck.name}.{fmt}: {jsons}{extra}",
+                f"\t@$(EXPORT) {fmt} {deck.name}",
+                "",
+            ]
+        for fmt, (suffix, source) in READING_FORMATS.items():
+            prereqs = f"$(OUT)/{deck.name}{READING_FORMATS[source][0]}" if source else jsons
+            lines += [
+                f"$(OUT)/{deck.name}{suffix}: {prereqs}",
                 f"\t@$(EXPORT) {fmt} {deck.name}",
                 "",
             ]
