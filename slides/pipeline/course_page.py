@@ -66,7 +66,7 @@ def write_index(decks: tuple[DeckEntry, ...], build: Path, out: Path) -> Path:
         <h2><a href="{name}.html">{html.escape(deck.title)}</a></h2>
         <p>{html.escape(deck.summary)}</p>
         <p class="facts"><span class="slides">{slides} slides</span> · <span class="time">{_duration(seconds)}</span> of animation</p>
-        <p class="links"><a href="{name}.html">Slides (HTML)</a> <a href="{name}.pptx">PowerPoint</a> <a href="{name}.pdf">PDF handout</a></p>
+        <p class="links"><a href="{name}.html">Slides (HTML)</a> <a href="{name}-notes.html">Reading view</a> <a href="{name}-handout.pdf">Handout with notes (PDF)</a> <a href="{name}.pptx">PowerPoint</a> <a href="{name}.pdf">Slides only (PDF)</a></p>
       </div>
     </article>"""
         )
@@ -90,7 +90,7 @@ def write_index(decks: tuple[DeckEntry, ...], build: Path, out: Path) -> Path:
 </head>
 <body>
   <h1>Lecture decks</h1>
-  <p>Open a deck and advance with PageDown / PageUp, the arrow keys or a presentation clicker; press S for the speaker notes. Every file here works offline.</p>
+  <p>Open a deck and move through it with Space, PageDown / PageUp, the arrow keys or a presentation clicker; Enter pauses and plays a moving slide; S opens the speaker notes and ? lists every key. The reading view and the handout give every slide with its description and notes, to read after the lecture or with a screen reader. Every file here works offline.</p>
   <main>
 {chr(10).join(cards)}
   </main>

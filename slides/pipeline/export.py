@@ -122,7 +122,11 @@ def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
                 if slide.get(key):
                     slide[key] = str((folder.parent / slide[key]).resolve())
             text = slide.get("text") or {}
-            parts = (slide.get("notes", ""), text.get("heading", ""), text.get("description", ""))
+            heading, description = text.get("heading", ""), text.get("description", "")
+            # The page shows the heading as a heading: the paragraph below need not repeat it.
+            if heading and description.startswith(f"{heading}."):
+                description = description[len(heading) + 1 :].strip()
+            parts = (slide.get("notes", ""), heading, description)
             if any(TEXT_SEPARATOR in part for part in parts):
                 raise ExportError(f"{deck.name}: {scene} has a slide whose text contains the character U+001E")
             slide["notes"] = TEXT_SEPARATOR.join(parts)
@@ -142,8 +146,10 @@ def describe_pptx_movies(path: Path, texts: list[dict]) -> None:
         for shape in slide.shapes:
             if shape.shape_type == MSO_SHAPE_TYPE.MEDIA:
                 # python-pptx has no property for it: the `descr` attribute of the shape's cNvPr.
-                shape._element.nvPicPr.cNvPr.set("descr", text["description"])
-                shape._element.nvPicPr.cNvPr.set("title", text.get("heading") or "Slide")
+                properties = shape._element.nvPicPr.cNvPr
+                properties.set("descr", text["description"])
+                if text.get("heading"):
+                    properties.set("title", text["heading"])
     deck.save(str(path))
 
 
