@@ -23,6 +23,9 @@ LINE_TOLERANCE = 0.2
 OVERLAP_TOLERANCE = 0.04
 # Rounding slack when comparing sizes with MIN_FONT.
 FONT_TOLERANCE = 0.5
+# Numbers put on screen one by one (a grid's cells) this close to each other (frame units,
+# between their edges) are read as one table; grids side by side sit further apart.
+GRID_GAP = 0.8
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,49 @@ def _number(mobject: DecimalNumber) -> str:
 
 def _tex_source(mobject: SingleStringMathTex) -> str:
     source = getattr(mobject, "tex_string", "")
-    return re.sub(r"\s+", " ", source).strip()
+    return tex_to_text(re.sub(r"\s+", " ", source).strip())
+
+
+# LaTeX commands as the characters a reader (or a screen reader) reads.
+_TEX_SYMBOLS = {
+    "partial": "∂", "cdot": "·", "times": "×", "sum": "Σ", "prod": "Π", "nabla": "∇", "infty": "∞",
+    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "approx": "≈", "to": "→",
+    "rightarrow": "→", "leftarrow": "←", "in": "∈", "ldots": "…", "cdots": "⋯", "pm": "±",
+    "top": "ᵀ", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+    "varepsilon": "ε", "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ",
+    "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ",
+    "tanh": "tanh", "exp": "exp", "log": "log", "max": "max", "min": "min",
+}
+# Commands that only change how their argument looks.
+_TEX_STYLES = ("mathrm", "mathbf", "mathcal", "mathit", "text", "textbf", "operatorname", "hat", "bar",
+               "boldsymbol", "mathsf", "mathtt")
+_TEX_SPACING = ("textstyle", "displaystyle", "scriptstyle", "left", "right", "big", "Big", "bigg", "Bigg")
+
+
+def tex_to_text(tex: str) -> str:
+    """A formula's LaTeX source as plain text: \\frac{a}{b} reads a/b, \\partial reads ∂."""
+    text = re.sub(r"\\(partial|nabla)\s*", lambda m: _TEX_SYMBOLS[m.group(1)], tex)
+    text = re.sub(r"\\hat\s*\{?(\w)\}?", "\\1\u0302", text)
+    group = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+    for _ in range(4):  # nested fractions and styles, innermost first
+        text = re.sub(r"\\[dt]?frac\s*" + group + r"\s*" + group,
+                      lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))} ", text)
+        text = re.sub(r"\\sqrt\s*" + group, lambda m: f"√{_wrap(m.group(1))}", text)
+        text = re.sub(r"\\(?:" + "|".join(_TEX_STYLES) + r")\s*" + group, r"\1", text)
+    text = re.sub(r"\\(?:" + "|".join(_TEX_SPACING) + r")(?![a-zA-Z])", "", text)
+    text = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", text)
+    text = re.sub(r"\\([a-zA-Z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"\\(.)", r"\1", text)  # \{ \} \% and the like
+    # Superscripts and subscripts keep their mark; a one-character argument loses its braces.
+    text = re.sub(r"_\{([^{}]+)\}", lambda m: "_" + m.group(1).replace(" ", ""), text)
+    text = re.sub(r"\^\{([^{}]+)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1 else f"({m.group(1)})"), text)
+    text = text.replace("^ᵀ", "ᵀ").replace("{", "").replace("}", "")
+    return re.sub(r"\s+([,)])", r"\1", re.sub(r"\s+", " ", text)).strip()
+
+
+def _wrap(part: str) -> str:
+    part = part.strip()
+    return part if re.fullmatch(r"[\w.∂\\]+(\s*[\w.]+)?", part) and " " not in part else f"({part})"
 
 
 def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
@@ -115,6 +160,7 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
         visit(mobject, found)
         if found:
             blocks.append(reading_order(found))
+    blocks = _merge_number_grids(blocks)
 
     def place(block: list[OnScreenText]) -> tuple[float, float]:
         top = max(i.top for i in block)
@@ -122,6 +168,40 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
 
     ordered = sorted(blocks, key=place)
     return [replace(item, block=number) for number, block in enumerate(ordered) for item in block]
+
+
+def _merge_number_grids(blocks: list[list[OnScreenText]]) -> list[list[OnScreenText]]:
+    """Numbers on screen on their own, next to one another, become one block: a table."""
+    singles = [i for i, block in enumerate(blocks) if len(block) == 1 and _numeric(block[0])]
+    parent = {i: i for i in singles}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for position, first in enumerate(singles):
+        for second in singles[position + 1 :]:
+            if _neighbours(blocks[first][0], blocks[second][0]):
+                parent[root(first)] = root(second)
+    tables: dict[int, list[OnScreenText]] = {}
+    for i in singles:
+        tables.setdefault(root(i), []).append(blocks[i][0])
+    return [b for i, b in enumerate(blocks) if i not in parent] + [reading_order(t) for t in tables.values()]
+
+
+def _numeric(item: OnScreenText) -> bool:
+    return item.kind == "number" or _is_number(item.text)
+
+
+def _neighbours(a: OnScreenText, b: OnScreenText) -> bool:
+    """Side by side in one row, or one above the other in one column, less than GRID_GAP apart."""
+    gap_x = max(a.left, b.left) - min(a.right, b.right)
+    gap_y = max(a.bottom, b.bottom) - min(a.top, b.top)
+    same_row = abs(a.centre_y - b.centre_y) <= LINE_TOLERANCE
+    same_column = gap_x < 0  # their horizontal extents overlap
+    return (same_row and gap_x <= GRID_GAP) or (same_column and gap_y <= GRID_GAP)
 
 
 def reading_order(items: list[OnScreenText]) -> list[OnScreenText]:

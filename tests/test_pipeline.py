@@ -145,7 +145,8 @@ def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> N
     rendered = re.findall(r"\] (\w+): rendering", result.stdout)
     assert rendered == ["Welcome"], result.stdout
     exported = re.findall(r"\[export\] \S+/(\S+):", result.stdout)
-    assert sorted(exported) == sorted(f"{built_deck.name}.{f}" for f in ("html", "pdf", "pptx"))
+    expected = [f"{built_deck.name}{f}" for f in (".html", ".pdf", ".pptx", "-notes.html", "-handout.pdf")]
+    assert sorted(exported) == sorted(expected)
 
 
 def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_path: Path) -> None:

@@ -114,6 +114,7 @@ def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
     ``TEXT_SEPARATOR``; the template splits them apart again. Video paths become absolute,
     as the copies live in another folder.
     """
+    slide_texts(deck, folder)  # every slide has its text, or one line says which does not
     dest.mkdir(parents=True, exist_ok=True)
     for scene in deck.scenes:
         record = json.loads((folder / f"{scene}.json").read_text(encoding="utf-8"))
@@ -121,8 +122,7 @@ def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
             for key in ("file", "rev_file"):
                 if slide.get(key):
                     slide[key] = str((folder.parent / slide[key]).resolve())
-            text = slide.get("text") or {}
-            heading, description = text.get("heading", ""), text.get("description", "")
+            heading, description = slide["text"].get("heading", ""), slide["text"]["description"]
             # The page shows the heading as a heading: the paragraph below need not repeat it.
             if heading and description.startswith(f"{heading}."):
                 description = description[len(heading) + 1 :].strip()
