@@ -1,9 +1,9 @@
 """The students' outputs: the reading view ``<deck>-notes.html`` and the handout ``<deck>-handout.pdf``.
 
-The reading view shows every slide as it ends (its last frame), with the slide's description as the
+The reading view shows every slide as it looks when it ends, with the slide's description as the
 picture's alternative text, followed by the notes the lecturer says over it, under a heading
-per scene. It works offline and prints one slide a page. The handout is that page printed to
-PDF by headless Chromium, so its text is real text (selectable, searchable).
+per scene. It works offline and prints two slides a page after a title page. The handout is that
+page printed to PDF by headless Chromium, so its text is real text (selectable, searchable).
 
 Both are written into a temporary name beside their final place and moved there only when
 complete, so a half-written file never passes for a finished one.
