@@ -134,9 +134,14 @@ def test_space_moves_on_and_enter_pauses_a_looping_slide(built_deck: BuiltDeck) 
         assert page.evaluate("(t) => window.find(t)", "On screen: " + "; ".join(slides[looping]["text"]["text"]))
         page.keyboard.press("Shift+?")
         help_text = page.inner_text(".r-overlay-help-content")
+        page.keyboard.press("Escape")
+        # R opens the reading view at the slide on screen.
+        page.keyboard.press("r")
+        page.wait_for_url(f"**/{built_deck.name}-notes.html#slide-{looping + 1}", timeout=5000)
         browser.close()
     assert re.search(r"ENTER\s+Pause / play", help_text), help_text
     assert re.search(r"N , SPACE\s+Next slide", help_text), help_text
+    assert re.search(r"R\s+Reading view", help_text), help_text
 
 
 def test_keys_agree_in_both_presenters_and_the_docs(built_deck: BuiltDeck) -> None:

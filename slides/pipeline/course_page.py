@@ -90,7 +90,7 @@ def write_index(decks: tuple[DeckEntry, ...], build: Path, out: Path) -> Path:
 </head>
 <body>
   <h1>Lecture decks</h1>
-  <p>Open a deck and move through it with Space, PageDown / PageUp, the arrow keys or a presentation clicker; Enter pauses and plays a moving slide; S opens the speaker notes and ? lists every key. The reading view and the handout give every slide with its description and notes, to read after the lecture or with a screen reader. Every file here works offline.</p>
+  <p>Open a deck and move through it with Space, PageDown / PageUp, the arrow keys or a presentation clicker; Enter pauses and plays a moving slide; R opens the reading view at the current slide; S opens the speaker notes and ? lists every key. The reading view and the handout give every slide with its description and notes, to read after the lecture or with a screen reader. Every file here works offline.</p>
   <main>
 {chr(10).join(cards)}
   </main>
