@@ -258,12 +258,26 @@ def description_text(described: dict[str, object]) -> str:
     """The description as one paragraph, for alt text and screen readers."""
     parts: list[str] = []
     if described.get("heading"):
-        parts.append(f"{described['heading']}.")
+        parts.append(_sentence(str(described["heading"])))
     words = [str(w) for w in described.get("text", [])]  # type: ignore[union-attr]
     if words:
-        parts.append("On screen: " + "; ".join(words) + ".")
+        # A line that ends in a comma goes on in the next one: one sentence, not two items.
+        # A full stop before the next item would read as ".;".
+        joined = words[0]
+        for word in words[1:]:
+            if joined.endswith(","):
+                joined += " " + word
+            else:
+                joined = (joined[:-1] if joined.endswith(".") and not joined.endswith("..") else joined) + "; " + word
+        parts.append(_sentence("On screen: " + joined))
     parts += [str(p) for p in described.get("pictures", [])]  # type: ignore[union-attr]
     return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    """The text with a full stop, unless it already ends a sentence."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 # --- the layout rules ------------------------------------------------------------------

@@ -124,8 +124,8 @@ def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
                     slide[key] = str((folder.parent / slide[key]).resolve())
             heading, description = slide["text"].get("heading", ""), slide["text"]["description"]
             # The page shows the heading as a heading: the paragraph below need not repeat it.
-            if heading and description.startswith(f"{heading}."):
-                description = description[len(heading) + 1 :].strip()
+            if heading and description.startswith(heading):
+                description = description[len(heading) :].removeprefix(".").strip()
             parts = (slide.get("notes", ""), heading, description)
             if any(TEXT_SEPARATOR in part for part in parts):
                 raise ExportError(f"{deck.name}: {scene} has a slide whose text contains the character U+001E")
