@@ -8,6 +8,7 @@ and the layout rules (inside the frame, never below ``MIN_FONT``, no two texts o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -114,7 +115,8 @@ def tex_to_text(tex: str) -> str:
     text = re.sub(r"_\{([^{}]+)\}", lambda m: "_" + m.group(1).replace(" ", ""), text)
     text = re.sub(r"\^\{([^{}]+)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1 else f"({m.group(1)})"), text)
     text = text.replace("^ᵀ", "ᵀ").replace("{", "").replace("}", "")
-    return re.sub(r"\s+([,)])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    # Composed characters (h and a circumflex become ĥ), as screen readers expect them.
+    return unicodedata.normalize("NFC", re.sub(r"\s+([,)])", r"\1", re.sub(r"\s+", " ", text)).strip())
 
 
 def _wrap(part: str) -> str:
@@ -230,11 +232,18 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
         # The heading is the topmost text set at heading size or larger.
         top = max(items, key=lambda i: (i.font_size >= theme.HEADING_FONT - FONT_TOLERANCE, i.top))
         if top.font_size >= theme.HEADING_FONT - FONT_TOLERANCE:
-            heading = top.text
+            heading = " ".join(top.text.split())
             rest.remove(top)
     words: list[str] = []
     for number in dict.fromkeys(i.block for i in rest):
+        in_column = False
         for line in _lines([i for i in rest if i.block == number]):
+            # A column of numbers (a vector), one a line, is read as one phrase too.
+            single = len(line) == 1 and (line[0].kind == "number" or _is_number(line[0].text))
+            if single and in_column:
+                words[-1] += " " + line[0].text
+                continue
+            in_column = single
             # A row of numbers (a table's row, a kernel's row) is read as one phrase.
             phrase: list[str] = []
             for item in line:
@@ -244,7 +253,7 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
                 if phrase:
                     words.append(" ".join(phrase))
                     phrase = []
-                words.append(item.text)
+                words.append(" ".join(item.text.split()))  # a text set on two lines reads as one
             if phrase:
                 words.append(" ".join(phrase))
     return {"heading": heading, "text": words, "pictures": list(pictures)}
