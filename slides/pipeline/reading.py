@@ -151,7 +151,7 @@ STYLE = """
       .page-start { break-before: page; }
       .slide { margin: 0 0 5mm 0; break-inside: avoid; }
       .slide h3 { font-size: 10.5pt; margin-bottom: 1mm; }
-      .slide img { width: auto; max-width: 100%; max-height: 96mm; }
+      .slide img { width: auto; max-width: 100%; max-height: 102mm; }
       .notes p { margin: 1mm 0; }
     }
 """
