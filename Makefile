@@ -41,6 +41,9 @@ DEBIAN_STAMP := $(SETUP)/debian.stamp
 REVEAL_VERSION := 6.0.1
 # manim-slides looks here for reveal.js before it would try a CDN.
 REVEAL_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/manim-slides/revealjs$(REVEAL_VERSION)/reveal.js
+# axe-core, the accessibility engine the browser tests run, offline.
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/resnet-lecture/axe-core$(AXE_VERSION)/axe.min.js
 DATA_STAMP := build/data.stamp
 MODEL_SOURCES := $(shell find model -name '*.py' 2>/dev/null)
 
@@ -63,7 +66,7 @@ ifneq ($(filter-out $(NO_DECK_GOALS),$(or $(MAKECMDGOALS),all)),)
   include $(BUILD)/decks.mk
 endif
 
-DECK_FILES := $(foreach d,$(DECK_NAMES),$(foreach f,html pptx pdf,$(OUT)/$(d)$(THEME_SUFFIX).$(f)))
+DECK_FILES := $(foreach d,$(DECK_NAMES),$(foreach f,.html .pptx .pdf -notes.html -handout.pdf,$(OUT)/$(d)$(THEME_SUFFIX)$(f)))
 SCENE_FILES := $(foreach d,$(DECK_NAMES),$(foreach s,$(DECK_SCENES_$(d)),$(BUILD)/slides/$(s).json))
 
 .DEFAULT_GOAL := all
@@ -77,7 +80,7 @@ help: ## list the targets
 
 # --- setup: one stamp per step, so a second run installs nothing -------------
 
-setup: $(PYTHON_STAMP) $(REVEAL_STAMP) ## install Debian packages, the Python environment and reveal.js
+setup: $(PYTHON_STAMP) $(REVEAL_STAMP) $(AXE_STAMP) ## install Debian packages, the Python environment, reveal.js and axe-core
 
 # A longer package list (system.py) is checked again on machines set up before it.
 $(DEBIAN_STAMP): slides/pipeline/system.py
@@ -94,6 +97,9 @@ $(PYTHON_STAMP): pyproject.toml | $(DEBIAN_STAMP)
 
 $(REVEAL_STAMP): | $(PYTHON_STAMP)
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system revealjs $(@D)
+
+$(AXE_STAMP): | $(PYTHON_STAMP)
+	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline.system axe-core
 
 # --- data: cached model results under assets/data ----------------------------
 
@@ -122,7 +128,7 @@ endif
 matrix: ## print the render plan: the selected decks' scenes in SHARDS balanced shards, as JSON
 	@PYTHONPATH=. $(SYSTEM_PYTHON) -m slides.pipeline --decks-file $(DECKS_FILE) --build $(BUILD) matrix --select "$(DECKS)" --shards "$(SHARDS)"
 
-export: $(DECK_FILES) ## export the selected decks to HTML, PPTX and PDF
+export: $(DECK_FILES) ## export the selected decks to HTML, PPTX, PDF, reading view and handout
 
 # The page lists every deck of the deck list found in $(OUT), not only those built now.
 $(OUT)/index.html: $(DECK_FILES) $(DECKS_FILE)
@@ -160,7 +166,7 @@ scene: $(BUILD)/slides/$(SCENE).json ## render SCENE=<Name> alone and print wher
 
 # --- checks ----------------------------------------------------------------
 
-test: $(PYTHON_STAMP) $(REVEAL_STAMP) ## run the test suite (renders every deck at low quality)
+test: $(PYTHON_STAMP) $(REVEAL_STAMP) $(AXE_STAMP) ## run the test suite (renders every deck at low quality)
 	@$(PY) -m pytest $(PYTEST_FLAGS)
 
 bench: $(PYTHON_STAMP) $(REVEAL_STAMP) ## measure build speed and deck sizes; writes presentations/bench.md

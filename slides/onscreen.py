@@ -8,6 +8,7 @@ and the layout rules (inside the frame, never below ``MIN_FONT``, no two texts o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -23,6 +24,9 @@ LINE_TOLERANCE = 0.2
 OVERLAP_TOLERANCE = 0.04
 # Rounding slack when comparing sizes with MIN_FONT.
 FONT_TOLERANCE = 0.5
+# Numbers put on screen one by one (a grid's cells) this close to each other (frame units,
+# between their edges) are read as one table; grids side by side sit further apart.
+GRID_GAP = 0.8
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,50 @@ def _number(mobject: DecimalNumber) -> str:
 
 def _tex_source(mobject: SingleStringMathTex) -> str:
     source = getattr(mobject, "tex_string", "")
-    return re.sub(r"\s+", " ", source).strip()
+    return tex_to_text(re.sub(r"\s+", " ", source).strip())
+
+
+# LaTeX commands as the characters a reader (or a screen reader) reads.
+_TEX_SYMBOLS = {
+    "partial": "∂", "cdot": "·", "times": "×", "sum": "Σ", "prod": "Π", "nabla": "∇", "infty": "∞",
+    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "approx": "≈", "to": "→",
+    "rightarrow": "→", "leftarrow": "←", "in": "∈", "ldots": "…", "cdots": "⋯", "pm": "±",
+    "top": "ᵀ", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+    "varepsilon": "ε", "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ",
+    "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ",
+    "tanh": "tanh", "exp": "exp", "log": "log", "max": "max", "min": "min",
+}
+# Commands that only change how their argument looks.
+_TEX_STYLES = ("mathrm", "mathbf", "mathcal", "mathit", "text", "textbf", "operatorname", "hat", "bar",
+               "boldsymbol", "mathsf", "mathtt")
+_TEX_SPACING = ("textstyle", "displaystyle", "scriptstyle", "left", "right", "big", "Big", "bigg", "Bigg")
+
+
+def tex_to_text(tex: str) -> str:
+    """A formula's LaTeX source as plain text: \\frac{a}{b} reads a/b, \\partial reads ∂."""
+    text = re.sub(r"\\(partial|nabla)\s*", lambda m: _TEX_SYMBOLS[m.group(1)], tex)
+    text = re.sub(r"\\hat\s*\{?(\w)\}?", "\\1\u0302", text)
+    group = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+    for _ in range(4):  # nested fractions and styles, innermost first
+        text = re.sub(r"\\[dt]?frac\s*" + group + r"\s*" + group,
+                      lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))} ", text)
+        text = re.sub(r"\\sqrt\s*" + group, lambda m: f"√{_wrap(m.group(1))}", text)
+        text = re.sub(r"\\(?:" + "|".join(_TEX_STYLES) + r")\s*" + group, r"\1", text)
+    text = re.sub(r"\\(?:" + "|".join(_TEX_SPACING) + r")(?![a-zA-Z])", "", text)
+    text = re.sub(r"\\[,;:! ]|\\quad|\\qquad|~", " ", text)
+    text = re.sub(r"\\([a-zA-Z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"\\(.)", r"\1", text)  # \{ \} \% and the like
+    # Superscripts and subscripts keep their mark; a one-character argument loses its braces.
+    text = re.sub(r"_\{([^{}]+)\}", lambda m: "_" + m.group(1).replace(" ", ""), text)
+    text = re.sub(r"\^\{([^{}]+)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1 else f"({m.group(1)})"), text)
+    text = text.replace("^ᵀ", "ᵀ").replace("{", "").replace("}", "")
+    # Composed characters (h and a circumflex become ĥ), as screen readers expect them.
+    return unicodedata.normalize("NFC", re.sub(r"\s+([,)])", r"\1", re.sub(r"\s+", " ", text)).strip())
+
+
+def _wrap(part: str) -> str:
+    part = part.strip()
+    return part if re.fullmatch(r"[\w.∂\\]+(\s*[\w.]+)?", part) and " " not in part else f"({part})"
 
 
 def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
@@ -115,6 +162,7 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
         visit(mobject, found)
         if found:
             blocks.append(reading_order(found))
+    blocks = _merge_number_grids(blocks)
 
     def place(block: list[OnScreenText]) -> tuple[float, float]:
         top = max(i.top for i in block)
@@ -122,6 +170,40 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
 
     ordered = sorted(blocks, key=place)
     return [replace(item, block=number) for number, block in enumerate(ordered) for item in block]
+
+
+def _merge_number_grids(blocks: list[list[OnScreenText]]) -> list[list[OnScreenText]]:
+    """Numbers on screen on their own, next to one another, become one block: a table."""
+    singles = [i for i, block in enumerate(blocks) if len(block) == 1 and _numeric(block[0])]
+    parent = {i: i for i in singles}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for position, first in enumerate(singles):
+        for second in singles[position + 1 :]:
+            if _neighbours(blocks[first][0], blocks[second][0]):
+                parent[root(first)] = root(second)
+    tables: dict[int, list[OnScreenText]] = {}
+    for i in singles:
+        tables.setdefault(root(i), []).append(blocks[i][0])
+    return [b for i, b in enumerate(blocks) if i not in parent] + [reading_order(t) for t in tables.values()]
+
+
+def _numeric(item: OnScreenText) -> bool:
+    return item.kind == "number" or _is_number(item.text)
+
+
+def _neighbours(a: OnScreenText, b: OnScreenText) -> bool:
+    """Side by side in one row, or one above the other in one column, less than GRID_GAP apart."""
+    gap_x = max(a.left, b.left) - min(a.right, b.right)
+    gap_y = max(a.bottom, b.bottom) - min(a.top, b.top)
+    same_row = abs(a.centre_y - b.centre_y) <= LINE_TOLERANCE
+    same_column = gap_x < 0  # their horizontal extents overlap
+    return (same_row and gap_x <= GRID_GAP) or (same_column and gap_y <= GRID_GAP)
 
 
 def reading_order(items: list[OnScreenText]) -> list[OnScreenText]:
@@ -150,11 +232,18 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
         # The heading is the topmost text set at heading size or larger.
         top = max(items, key=lambda i: (i.font_size >= theme.HEADING_FONT - FONT_TOLERANCE, i.top))
         if top.font_size >= theme.HEADING_FONT - FONT_TOLERANCE:
-            heading = top.text
+            heading = " ".join(top.text.split())
             rest.remove(top)
     words: list[str] = []
     for number in dict.fromkeys(i.block for i in rest):
+        in_column = False
         for line in _lines([i for i in rest if i.block == number]):
+            # A column of numbers (a vector), one a line, is read as one phrase too.
+            single = len(line) == 1 and (line[0].kind == "number" or _is_number(line[0].text))
+            if single and in_column:
+                words[-1] += " " + line[0].text
+                continue
+            in_column = single
             # A row of numbers (a table's row, a kernel's row) is read as one phrase.
             phrase: list[str] = []
             for item in line:
@@ -164,7 +253,7 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
                 if phrase:
                     words.append(" ".join(phrase))
                     phrase = []
-                words.append(item.text)
+                words.append(" ".join(item.text.split()))  # a text set on two lines reads as one
             if phrase:
                 words.append(" ".join(phrase))
     return {"heading": heading, "text": words, "pictures": list(pictures)}
@@ -178,12 +267,26 @@ def description_text(described: dict[str, object]) -> str:
     """The description as one paragraph, for alt text and screen readers."""
     parts: list[str] = []
     if described.get("heading"):
-        parts.append(f"{described['heading']}.")
+        parts.append(_sentence(str(described["heading"])))
     words = [str(w) for w in described.get("text", [])]  # type: ignore[union-attr]
     if words:
-        parts.append("On screen: " + "; ".join(words) + ".")
+        # A line that ends in a comma goes on in the next one: one sentence, not two items.
+        # A full stop before the next item would read as ".;".
+        joined = words[0]
+        for word in words[1:]:
+            if joined.endswith(","):
+                joined += " " + word
+            else:
+                joined = (joined[:-1] if joined.endswith(".") and not joined.endswith("..") else joined) + "; " + word
+        parts.append(_sentence("On screen: " + joined))
     parts += [str(p) for p in described.get("pictures", [])]  # type: ignore[union-attr]
     return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    """The text with a full stop, unless it already ends a sentence."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 # --- the layout rules ------------------------------------------------------------------

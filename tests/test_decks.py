@@ -47,6 +47,19 @@ def test_deck_exports_every_slide_with_notes(course: tuple[Path, Path], deck) ->
     assert (out / f"{deck.name}.pdf").stat().st_size > 0
 
 
+@pytest.mark.parametrize("deck", DECKS, ids=[d.name for d in DECKS])
+def test_every_slide_of_every_deck_is_described_for_students(course: tuple[Path, Path], deck) -> None:
+    build, out = course
+    slides = _slides(build, deck.scenes)
+    for slide in slides:
+        assert slide["text"]["description"].strip(), slide["file"]
+    reading = BeautifulSoup((out / f"{deck.name}-notes.html").read_text(), "html.parser")
+    assert [img["alt"] for img in reading.select("article.slide img")] == [s["text"]["description"] for s in slides]
+    deck_page = BeautifulSoup((out / f"{deck.name}.html").read_text(), "html.parser")
+    assert len(deck_page.select("div.slides > section > h2")) == len(slides)
+    assert (out / f"{deck.name}-handout.pdf").stat().st_size > 0
+
+
 def test_course_page_lists_every_deck(course: tuple[Path, Path]) -> None:
     _, out = course
     soup = BeautifulSoup((out / "index.html").read_text(), "html.parser")

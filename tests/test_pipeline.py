@@ -164,7 +164,8 @@ def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> N
     assert rendered == ["Welcome"], result.stdout
     assert "sources changed since it was rendered" in result.stdout
     exported = re.findall(r"\[export\] \S+/(\S+):", result.stdout)
-    assert sorted(exported) == sorted(f"{built_deck.name}.{f}" for f in ("html", "pdf", "pptx"))
+    expected = [f"{built_deck.name}{f}" for f in (".html", ".pdf", ".pptx", "-notes.html", "-handout.pdf")]
+    assert sorted(exported) == sorted(expected)
     # Undoing the edit is a change of content too; after it the build is current again.
     result = built_deck.make()
     assert re.findall(r"\] (\w+): rendering", result.stdout) == ["Welcome"], result.stdout

@@ -138,6 +138,7 @@ class Attention(LectureSlide):
                       color=theme.MUTED).next_to(self.heat, RIGHT, buff=0.35)
         self.play(Write(rule), run_time=0.8)
         self.play(FadeIn(self.heat), FadeIn(name), run_time=1.0)
+        self.describe(f"A heat map of the weights, one cell under each source word; the brightest is under \u201c{data.source_tokens[int(np.argmax(data.weights))]}\u201d.")
         self.play(FadeIn(total), run_time=0.5)
 
     def show_context(self) -> None:

@@ -107,6 +107,7 @@ class Ravines(LectureSlide):
         self.play(FadeIn(self.raw_panel[:2]), FadeIn(self.entries[0]), run_time=1.0)
         self.play(FadeIn(self.raw_panel[2]), Create(self._optimum(self.raw_map, self.data.raw)),
                   run_time=0.8)
+        self.describe(f"Loss contours over the two weights for the raw inputs: a long, thin valley, its curvature across {self.data.raw.condition_number:.0f} times its curvature along; a cross marks the minimum.")
 
     def show_run(self, target: ContourMap, run: DescentRun, *, order: int) -> None:
         """Draw the ``order``-th run shown, step by step, and reveal its legend entry."""
@@ -127,6 +128,7 @@ class Ravines(LectureSlide):
         self.play(FadeIn(self.normal_panel[:2]), run_time=1.0)
         self.play(FadeIn(self.normal_panel[2]),
                   Create(self._optimum(self.normal_map, self.data.normalized)), run_time=0.8)
+        self.describe(f"Beside them, the contours for the normalised inputs: nearly round, curvature ratio {self.data.normalized.condition_number:.1f}, with the descent path drawn on them.")
         self.show_run(self.normal_map, self.data.normalized.runs[0], order=1)
 
     def show_lesson(self) -> None:

@@ -135,7 +135,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--position", default="1/1")
     s.set_defaults(run=cmd_render)
     s = sub.add_parser("export", help="export one deck")
-    s.add_argument("format", choices=("html", "pptx", "pdf"))
+    s.add_argument("format", choices=("html", "pptx", "pdf", "notes", "handout"))
     s.add_argument("deck")
     s.set_defaults(run=cmd_export)
     sub.add_parser("index", help="write the course page").set_defaults(run=cmd_index)

@@ -26,8 +26,22 @@ from slides.pipeline.catalog import DeckEntry
 from slides.theme import DEFAULT_THEME, THEMES
 
 THUMB_WIDTH = 480
-FORMATS = ("html", "pptx", "pdf")
-FORMAT_LABELS = {"html": "Slides (HTML)", "pptx": "PowerPoint", "pdf": "PDF handout"}
+# Each export of a deck: the end of its file name after the deck's stem, and its link text.
+SUFFIXES = {
+    "html": ".html",
+    "notes": "-notes.html",
+    "handout": "-handout.pdf",
+    "pptx": ".pptx",
+    "pdf": ".pdf",
+}
+FORMATS = tuple(SUFFIXES)
+FORMAT_LABELS = {
+    "html": "Slides (HTML)",
+    "notes": "Reading view",
+    "handout": "Handout with notes (PDF)",
+    "pptx": "PowerPoint",
+    "pdf": "Slides only (PDF)",
+}
 THEME_LABELS = {"dark": "Dark", "light": "Light, for printing and bright rooms"}
 RESOLUTIONS = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
 META_DIR = "meta"
@@ -131,8 +145,8 @@ class Variant:
 
 def find_exports(out: Path, stem: str) -> tuple[Export, ...]:
     found = []
-    for fmt in FORMATS:
-        path = out / f"{stem}.{fmt}"
+    for fmt, suffix in SUFFIXES.items():
+        path = out / f"{stem}{suffix}"
         if not path.is_file():
             continue
         found.append(Export(fmt, path.name, _record(out, path)))
@@ -195,7 +209,7 @@ def _card(deck: DeckEntry, found: tuple[Variant, ...], out: Path) -> str:
     name = html.escape(deck.name)
     title = html.escape(deck.title)
     first = found[0]
-    main_link = html.escape(f"{first.stem}.{first.exports[0].fmt}")
+    main_link = html.escape(first.exports[0].file)
     thumb = next((f"{THUMB_DIR}/{v.stem}.jpg" for v in found if (out / THUMB_DIR / f"{v.stem}.jpg").is_file()), None)
     image = (
         f'<a href="{main_link}"><img src="{html.escape(thumb)}" alt="First slide of {title}" width="{THUMB_WIDTH}"></a>'
@@ -241,9 +255,9 @@ def leftovers(decks: tuple[DeckEntry, ...], out: Path) -> list[str]:
         if path.name.startswith(".") or path.name == "index.html":
             continue
         if path.is_dir() and path.name.endswith("_assets"):
-            stem = path.name.removesuffix("_assets")
-        elif path.is_file() and path.suffix.lstrip(".") in FORMATS:
-            stem = path.stem
+            stem = path.name.removesuffix("_assets").removesuffix("-notes")
+        elif path.is_file() and path.suffix in (".html", ".pdf", ".pptx"):
+            stem = path.stem.removesuffix("-notes").removesuffix("-handout")
         else:
             continue
         if stem not in known:
@@ -252,7 +266,7 @@ def leftovers(decks: tuple[DeckEntry, ...], out: Path) -> list[str]:
         for path in sorted((out / folder).glob(f"*{suffix}")):
             stem = path.name.removesuffix(suffix)
             if folder == META_DIR:
-                stem = stem.rpartition(".")[0]
+                stem = stem.rpartition(".")[0].removesuffix("-notes").removesuffix("-handout")
             if stem not in known:
                 found.append(f"{folder}/{path.name}")
     return found
@@ -302,7 +316,7 @@ def write_index(decks: tuple[DeckEntry, ...], out: Path, decks_file: Path | None
 </head>
 <body>
   <h1>Lecture decks</h1>
-  <p>Open a deck and advance with PageDown / PageUp, the arrow keys or a presentation clicker; press S for the speaker notes. Every file here works offline.</p>
+  <p>Open a deck and move through it with Space, PageDown / PageUp, the arrow keys or a presentation clicker; Enter pauses and plays a moving slide; R opens the reading view at the current slide; S opens the speaker notes and ? lists every key. The reading view and the handout give every slide with its description and notes, to read after the lecture or with a screen reader. Every file here works offline.</p>
 {notice}  <main>
 {chr(10).join(cards)}
   </main>

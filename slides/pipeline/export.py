@@ -7,6 +7,7 @@ sits where ``make`` or a web server would take it as finished.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -31,12 +32,24 @@ REVEAL_OPTIONS = {
 }
 
 
+# The project's HTML template for manim-slides (`--use-template`).
+DECK_TEMPLATE = Path(__file__).resolve().parent / "templates" / "deck.html"
+# Joins a slide's notes, heading and description in the notes field the template reads.
+TEXT_SEPARATOR = "\x1e"
+
+
 class ExportError(PipelineError):
     """An export that failed; the message is one line for the user."""
 
 
 def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
     """Export ``deck`` as ``out/<deck>.<fmt>`` (``<deck>-light.<fmt>`` for the light theme)."""
+    if fmt in ("notes", "handout"):
+        from slides.pipeline.reading import write_handout, write_reading_view
+
+        written = (write_reading_view if fmt == "notes" else write_handout)(deck, build, out, theme)
+        record_export(fmt, deck, theme, build, out, written)
+        return written
     out.mkdir(parents=True, exist_ok=True)
     folder = build / "slides"
     logs = build / "logs"
@@ -52,6 +65,8 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAU
             "--folder", str(folder), "--to", fmt, *deck.scenes, str(dest),
         ]
         if fmt == "html":
+            command[command.index("--folder") + 1] = str(deck_text_configs(deck, folder, tmp / "slides"))
+            command += ["--use-template", str(DECK_TEMPLATE)]
             command += ["--offline", "-c", f"title={deck.title}"]
             for key, value in REVEAL_OPTIONS.items():
                 command += ["-c", f"{key}={value}"]
@@ -62,6 +77,8 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAU
             tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_TAIL_LINES:]
             print("\n".join(f"    {line}" for line in tail), file=sys.stderr)
             raise ExportError(f"{stem}.{fmt}: manim-slides convert failed; full log: {log_path}")
+        if fmt == "pptx":
+            describe_pptx_movies(dest, slide_texts(deck, folder))
         final = out / dest.name
         if fmt == "html":
             # Move the assets folder first and the page last: the page is the make target.
@@ -80,6 +97,68 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAU
         flush=True,
     )
     return final
+
+
+def slide_texts(deck: DeckEntry, folder: Path) -> list[dict]:
+    """Each slide's text record (heading, description), in the deck's order."""
+    texts: list[dict] = []
+    for scene in deck.scenes:
+        record = json.loads((folder / f"{scene}.json").read_text(encoding="utf-8"))
+        for number, slide in enumerate(record["slides"], start=1):
+            text = slide.get("text")
+            if not text or not str(text.get("description", "")).strip():
+                raise ExportError(
+                    f"{deck.name}: {scene} slide {number} has no description; re-render it with `make scene SCENE={scene}`"
+                )
+            texts.append(text)
+    return texts
+
+
+def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
+    """Copies of the deck's slide lists whose notes field carries each slide's text too.
+
+    manim-slides' models keep only the fields they know, so the heading and description
+    reach the HTML template inside the notes field, after the notes, each behind
+    ``TEXT_SEPARATOR``; the template splits them apart again. Video paths become absolute,
+    as the copies live in another folder.
+    """
+    slide_texts(deck, folder)  # every slide has its text, or one line says which does not
+    dest.mkdir(parents=True, exist_ok=True)
+    for scene in deck.scenes:
+        record = json.loads((folder / f"{scene}.json").read_text(encoding="utf-8"))
+        for slide in record["slides"]:
+            for key in ("file", "rev_file"):
+                if slide.get(key):
+                    slide[key] = str((folder.parent / slide[key]).resolve())
+            heading, description = slide["text"].get("heading", ""), slide["text"]["description"]
+            # The page shows the heading as a heading: the paragraph below need not repeat it.
+            if heading and description.startswith(heading):
+                description = description[len(heading) :].removeprefix(".").strip()
+            parts = (slide.get("notes", ""), heading, description)
+            if any(TEXT_SEPARATOR in part for part in parts):
+                raise ExportError(f"{deck.name}: {scene} has a slide whose text contains the character U+001E")
+            slide["notes"] = TEXT_SEPARATOR.join(parts)
+        (dest / f"{scene}.json").write_text(json.dumps(record), encoding="utf-8")
+    return dest
+
+
+def describe_pptx_movies(path: Path, texts: list[dict]) -> None:
+    """Give each slide's video its description as alternative text (PowerPoint's "Alt Text")."""
+    import pptx
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    deck = pptx.Presentation(str(path))
+    if len(deck.slides) != len(texts):
+        raise ExportError(f"{path.name}: {len(deck.slides)} slides but {len(texts)} slide descriptions")
+    for slide, text in zip(deck.slides, texts):
+        for shape in slide.shapes:
+            if shape.shape_type == MSO_SHAPE_TYPE.MEDIA:
+                # python-pptx has no property for it: the `descr` attribute of the shape's cNvPr.
+                properties = shape._element.nvPicPr.cNvPr
+                properties.set("descr", text["description"])
+                if text.get("heading"):
+                    properties.set("title", text["heading"])
+    deck.save(str(path))
 
 
 def _size(path: Path) -> int:

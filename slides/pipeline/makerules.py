@@ -17,6 +17,9 @@ from slides.pipeline.catalog import (
 FORMATS = ("html", "pptx", "pdf")
 # $(BUILD)/<STAMP_DIR>/<Scene>.sha256 holds the digest of the scene's inputs.
 STAMP_DIR = "sources"
+# The students' outputs: the reading view (each slide's last frame, its description and its
+# notes) and the handout PDF printed from it. Each is a file name suffix and what it is made from.
+READING_FORMATS = {"notes": ("-notes.html", None), "handout": ("-handout.pdf", "notes")}
 
 
 def _rel(path: Path) -> str:
@@ -71,6 +74,13 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
             extra = " | $(REVEAL_STAMP)" if fmt == "html" else ""
             lines += [
                 f"$(OUT)/{deck.name}$(THEME_SUFFIX).{fmt}: {jsons}{extra}",
+                f"\t@$(EXPORT) {fmt} {deck.name}",
+                "",
+            ]
+        for fmt, (suffix, source) in READING_FORMATS.items():
+            prereqs = f"$(OUT)/{deck.name}$(THEME_SUFFIX){READING_FORMATS[source][0]}" if source else jsons
+            lines += [
+                f"$(OUT)/{deck.name}$(THEME_SUFFIX){suffix}: {prereqs}",
                 f"\t@$(EXPORT) {fmt} {deck.name}",
                 "",
             ]

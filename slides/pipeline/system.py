@@ -53,6 +53,17 @@ REVEAL_FILES = (
 )
 
 
+# The accessibility engine the tests run in the browser (WCAG 2.0/2.1 A and AA rules).
+AXE_VERSION = "4.14.1"
+AXE_FILE = "axe.min.js"
+
+
+def axe_core_path() -> Path:
+    """Where the setup step puts axe-core and the tests load it from."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "resnet-lecture" / f"axe-core{AXE_VERSION}" / AXE_FILE
+
+
 class SetupError(Exception):
     """A missing prerequisite; the message is one line for the user."""
 
@@ -128,6 +139,31 @@ def install_revealjs(cache_dir: Path) -> None:
     print(f"[setup] reveal.js {REVEAL_VERSION}: installed into {cache_dir}", flush=True)
 
 
+def install_axe_core(target: Path) -> None:
+    """Put axe-core's one script from the npm registry at ``target``, for the offline browser tests."""
+    if target.is_file():
+        print(f"[setup] axe-core {AXE_VERSION}: present in {target.parent}", flush=True)
+        return
+    if shutil.which("npm") is None:
+        raise SetupError("npm is missing; install it with: sudo apt-get install -y npm")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=tmp, capture_output=True, text=True,
+        )
+        tarballs = list(Path(tmp).glob("axe-core-*.tgz"))
+        if result.returncode != 0 or not tarballs:
+            raise SetupError(f"'npm pack axe-core@{AXE_VERSION}' failed: {result.stderr.strip()[:200]}")
+        with tarfile.open(tarballs[0]) as archive:
+            member = archive.extractfile(f"package/{AXE_FILE}")
+            if member is None:
+                raise SetupError(f"axe-core {AXE_VERSION} tarball lacks {AXE_FILE}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp_target = target.with_suffix(".tmp")
+            tmp_target.write_bytes(member.read())
+            os.replace(tmp_target, target)
+    print(f"[setup] axe-core {AXE_VERSION}: installed into {target.parent}", flush=True)
+
+
 def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["debian"]:
@@ -136,8 +172,10 @@ def main(argv: list[str]) -> int:
             print("\n".join(python_requirements()))
         elif argv[:1] == ["revealjs"] and len(argv) == 2:
             install_revealjs(Path(argv[1]))
+        elif argv == ["axe-core"]:
+            install_axe_core(axe_core_path())
         else:
-            print("usage: python3 -m slides.pipeline.system debian|requirements|revealjs CACHE_DIR", file=sys.stderr)
+            print("usage: python3 -m slides.pipeline.system debian|requirements|revealjs CACHE_DIR|axe-core", file=sys.stderr)
             return 2
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)

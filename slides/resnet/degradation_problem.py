@@ -100,6 +100,7 @@ class DegradationProblem(LectureSlide):
         axes_parts = [m for m in self.plot if m is not self.plot.curves and m is not self.plot.legend]
         self.play(*(FadeIn(m) for m in axes_parts))
         self.play(*(Create(c) for c in self.plot.curves[:2]), FadeIn(self.plot.legend[:2]), run_time=1.5)
+        self.describe(f"Training error per epoch over {len(record.train_error[run_key(True, self.shallow)])} epochs: the plain nets' curves end at {_percent(record.final_train_error[run_key(True, self.shallow)])} ({self.shallow} layers, dashed) and {_percent(record.final_train_error[run_key(True, self.deep)])} ({self.deep} layers, solid).")
 
     def show_residual_curves(self) -> None:
         record = self.record
@@ -114,6 +115,7 @@ class DegradationProblem(LectureSlide):
                        f"than plain-{self.shallow}")
         self.verdict = self.caption(verdict, color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)
         self.play(Write(self.verdict))
+        self.describe(f"The residual nets' curves added: they end at {_percent(record.final_train_error[run_key(False, self.shallow)])} ({self.shallow} layers, dashed) and {_percent(record.final_train_error[run_key(False, self.deep)])} ({self.deep} layers, solid).")
 
     def show_paper(self) -> None:
         rows = VGroup()

@@ -125,6 +125,7 @@ class GradientFlow(LectureSlide):
         for plot in panels:
             self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))), run_time=0.5)
             self.play(*(Write(c) for c in plot.curves), run_time=1.0)
+        self.describe("Gradient norm at each block, one log-scale plot per depth; the gradient at the first block over the last: " + "; ".join(f"{d} layers, plain {readable(float(record.first_over_last[f'plain-{d}']))}, residual {readable(float(record.first_over_last[f'residual-{d}']))}" for d in record.depths) + ".")
 
     def show_flow_loop(self) -> None:
         self.next_slide(

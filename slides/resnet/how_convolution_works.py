@@ -79,6 +79,7 @@ class HowConvolutionWorks(PhotoSlide):
         self.play(FadeIn(zoom), TransformFromCopy(marker, self.patch.cells), FadeIn(self.patch_title))
         self.play(LaggedStart(*(FadeIn(n) for n in self.patch.numbers), lag_ratio=0.03), run_time=1.2)
         self.photo_group = Group(picture, marker, zoom)
+        self.describe(f"A grey photo with a square marking the {PATCH_SIZE} by {PATCH_SIZE} patch whose grey levels the grid shows.")
 
     def layout_workspace(self) -> None:
         example = self.example
@@ -166,3 +167,4 @@ class HowConvolutionWorks(PhotoSlide):
         self.play(FadeIn(source))
         self.play(LaggedStart(*(FadeIn(c, shift=0.2 * UP) for c in columns), lag_ratio=0.25), run_time=1.5)
         self.play(FadeIn(legend))
+        self.describe(f"The blurry input photo, then for each of the {len(maps.filter_indices)} filters its 3x3 weights above its response to the photo, each response bright where the photo changes in that filter's direction.")

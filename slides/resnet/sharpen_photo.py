@@ -70,6 +70,7 @@ class SharpenPhoto(PhotoSlide):
         self.play(GrowArrow(self.arrow_in), FadeIn(self.network))
         self.play(GrowArrow(self.arrow_out), FadeIn(self.output, shift=0.3 * RIGHT))
         self.play(FadeIn(self.original))
+        self.describe("Three versions of one photo side by side: the blurred input, the network's output and the sharp original.")
 
     def show_psnr(self) -> None:
         record = self.record

@@ -61,6 +61,7 @@ class TransferLearning(LectureSlide):
         scratch_curve, pretrained_curve = plot.curves
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))))
         self.play(Create(scratch_curve), run_time=1.2)
+        self.describe(f"Validation accuracy per fine-tuning epoch, {record.finetune_epochs} epochs: the random start's curve ends at {record.final_scratch_accuracy:.0%}.")
 
         outcome = ("it ends more accurate" if record.effect_observed
                    else "here it does not end more accurate, which is worth discussing")
@@ -69,6 +70,7 @@ class TransferLearning(LectureSlide):
             f"pretrained weights: {outcome}."
         )
         self.play(Create(pretrained_curve), run_time=1.2)
+        self.describe(f"The pretrained start's curve added: it ends at {record.final_transfer_accuracy:.0%}, against {record.final_scratch_accuracy:.0%} from a random start.")
 
         self.next_slide(
             notes=f"After the last epoch, on every held-out digit from {record.target_classes[0]} to "
