@@ -12,7 +12,7 @@ from slides import theme
 from slides.base import LectureSlide
 from slides.common.graphs import LayeredGraph
 from slides.common.grids import format_value
-from slides.common.text import equation, label
+from slides.common.text import equation, fit, label
 
 DECIMALS = 2
 LIT_WIDTH = 7  # an edge the error signal has travelled
@@ -118,8 +118,7 @@ class AutomaticDifferentiation(LectureSlide):
         """Animations that put ``tex`` in the formula line under the graph."""
         line = MathTex(tex, font_size=theme.BODY_FONT + 4, color=theme.TEXT)
         line.to_edge(DOWN, buff=theme.MARGIN)
-        if line.width > 13.0:
-            line.scale_to_fit_width(13.0)
+        fit(line, width=13.0)
         animations = [FadeOut(self.formula)] if self.formula is not None else []
         self.formula = line
         return [*animations, FadeIn(line, shift=0.2 * UP)]

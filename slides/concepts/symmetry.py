@@ -15,7 +15,7 @@ from slides.common.graphs import LayeredGraph
 from slides.common.grids import format_value
 from slides.common.plots import CurvePlot, Series
 from slides.common.tables import ValueTable
-from slides.common.text import label
+from slides.common.text import fit, label
 
 # The two exchanged units: a colour-blind-safe pair the eye can follow through the swap.
 UNIT_COLORS = (theme.ORANGE, theme.SKY_BLUE)
@@ -83,7 +83,7 @@ class WeightSwapSymmetry(LectureSlide):
             label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
             for text, cell in zip(("in 1", "in 2", "bias", "out"), self.table.rows[0])
         ))
-        headers.scale_to_fit_width(min(headers.width, self.table.width))
+        fit(headers, width=self.table.width)
         slots = VGroup(*(
             label(f"unit {j + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(row, LEFT, buff=0.2)
             for j, row in enumerate(self.table.rows)

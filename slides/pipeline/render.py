@@ -22,9 +22,10 @@ from slides.pipeline.catalog import ROOT, PipelineError, scene_index
 
 QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
 # The layout rules (text inside the frame, never below MIN_FONT, no overlaps) are checked
-# by every scene as each slide ends; "strict" fails the render, "warn" reports and goes on.
+# by every scene as each slide ends; "strict" (the default) fails the render, "warn" reports
+# and goes on.
 LAYOUT_ENV = "LECTURE_LAYOUT"
-LAYOUT_DEFAULT = "warn"
+LAYOUT_DEFAULT = "strict"
 LOG_TAIL_LINES = 30
 
 
@@ -116,7 +117,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         with paths["log"].open("a", encoding="utf-8") as log:
             log.write("\nlayout problems:\n" + "\n".join(problems) + "\n")
         more = f" (and {len(problems) - 1} more in {paths['log'].name})" if len(problems) > 1 else ""
-        if os.environ.get(LAYOUT_ENV, LAYOUT_DEFAULT) == "strict":
+        if (os.environ.get(LAYOUT_ENV) or LAYOUT_DEFAULT) != "warn":
             _discard(paths)
             raise RenderError(f"[{position}] {problems[0]}{more}")
         print(f"[{position}] warning: {problems[0]}{more}", flush=True)

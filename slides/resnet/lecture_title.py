@@ -6,7 +6,7 @@ from manim import DOWN, LEFT, UP, FadeIn, FadeOut, Indicate, Text, VGroup, Write
 
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.text import label
+from slides.common.text import fit, label
 
 QUESTION = "Why could nobody train 100 layers before 2015?"
 
@@ -49,8 +49,7 @@ class LectureTitle(LectureSlide):
     def show_question(self) -> None:
         self.question = label(QUESTION, size=theme.HEADING_FONT, color=theme.HIGHLIGHT, weight="BOLD")
         self.question.next_to(self.subtitle, DOWN, buff=0.8)
-        if self.question.width > 13.0:
-            self.question.scale_to_fit_width(13.0)
+        fit(self.question, width=13.0)
         self.play(FadeIn(self.question, shift=0.2 * DOWN))
         self.play(Indicate(self.question, color=theme.HIGHLIGHT, scale_factor=1.05))
 
@@ -61,8 +60,7 @@ class LectureTitle(LectureSlide):
         items = VGroup(*(label(f"{i}.  {part}", size=theme.BODY_FONT - 2) for i, part in enumerate(ROADMAP, start=1)))
         items.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         roadmap = VGroup(heading, items).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        if roadmap.width > 13.0:
-            roadmap.scale_to_fit_width(13.0)
+        fit(roadmap, width=13.0)
         roadmap.next_to(self.question, DOWN, buff=0.6)
         self.play(FadeIn(heading))
         self.play(*(FadeIn(item, shift=0.2 * LEFT) for item in items), run_time=1.2)
