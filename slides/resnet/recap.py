@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Dot, FadeIn, VGroup, VMobject, Write
+from manim import DOWN, RIGHT, UP, Dot, FadeIn, RoundedRectangle, VGroup, VMobject, Write, config
 
 from slides import theme
 from slides.base import LectureSlide
-from slides.common import bullet_list, label
+from slides.common import fit, label
 from slides.common.residual import ResidualBlockDiagram, travel
 
 IDEAS = (
@@ -17,11 +17,30 @@ IDEAS = (
 STACK_DEPTH = 3
 
 
+def idea_cards(ideas: tuple[str, ...]) -> VGroup:
+    """One numbered panel per idea, each as wide as the frame allows, stacked."""
+    width = config.frame_width - 2 * theme.MARGIN - 0.4
+    cards = VGroup()
+    for number, idea in enumerate(ideas, start=1):
+        panel = RoundedRectangle(width=width, height=1.55, corner_radius=0.15, stroke_color=theme.SKIP,
+                                 stroke_width=3).set_fill(theme.PANEL, opacity=1.0)
+        digit = label(str(number), size=theme.TITLE_FONT, color=theme.SKIP, weight="BOLD")
+        words = fit(label(idea, size=theme.BODY_FONT + 4), width=width - 1.8)
+        digit.move_to(panel.get_left() + 0.7 * RIGHT)
+        words.next_to(digit, RIGHT, buff=0.5)
+        cards.add(VGroup(panel, digit, words))
+    return cards.arrange(DOWN, buff=0.35)
+
+
 class Recap(LectureSlide):
     def construct(self) -> None:
         self.next_slide(notes="Three ideas to take home from this lecture.")
         heading = self.title("What to remember")
-        ideas = bullet_list(list(IDEAS), size=theme.BODY_FONT).next_to(heading, DOWN, buff=0.8)
+        ideas = idea_cards(IDEAS)
+        # The cards share the frame below the heading, centred in it.
+        space_top = heading.get_bottom()[1] - theme.GAP
+        space_bottom = -config.frame_height / 2 + theme.MARGIN
+        ideas.move_to([0, (space_top + space_bottom) / 2, 0])
         self.play(Write(heading))
         for idea in ideas:
             self.play(FadeIn(idea, shift=0.2 * RIGHT), run_time=0.7)
