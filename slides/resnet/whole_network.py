@@ -9,6 +9,7 @@ from model.measure import PAPER_GIGA_MULTIPLY_ADDS
 from slides import theme
 from slides.base import LectureSlide
 from slides.common import fit, label
+from slides.common.layout import centre_below
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
 SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
@@ -53,11 +54,6 @@ def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size:
     return lines
 
 
-def fill_below(mobject: VGroup, above: VGroup, bottom: float) -> VGroup:
-    """Centre ``mobject`` in the space between ``above`` and the height ``bottom``, and in the frame."""
-    top = above.get_bottom()[1]
-    return mobject.move_to([0, (top + bottom) / 2, 0])
-
 
 class WholeNetwork(LectureSlide):
     def construct(self) -> None:
@@ -79,7 +75,7 @@ class WholeNetwork(LectureSlide):
         rows.append(["total", "all stages", f"{trace.total_params:,}"])
         colors.append(theme.HIGHLIGHT)
         grid = table(rows, colors, size=theme.BODY_FONT - 2, buff=0.7, row_buff=0.24)
-        fill_below(fit(grid, width=TABLE_WIDTH), self.heading, -config.frame_height / 2 + theme.MARGIN)
+        centre_below(fit(grid, width=TABLE_WIDTH), self.heading)
         self.play(Write(self.heading), FadeIn(grid[0]))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25),
                   run_time=1.5)
@@ -115,7 +111,7 @@ class WholeNetwork(LectureSlide):
             label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
             label(f"top-1 error: {family.top1_error_source}", size=theme.MIN_FONT, color=theme.MUTED),
         ).arrange(DOWN, buff=0.12).to_edge(DOWN, buff=theme.MARGIN)
-        fill_below(grid, heading, source.get_top()[1])
+        centre_below(grid, heading, bottom=source.get_top()[1] + theme.GAP)
         self.clear_slide()
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
