@@ -6,6 +6,7 @@ from manim import DOWN, LEFT, UP, FadeIn, FadeOut, Indicate, Text, VGroup, Write
 
 from slides import theme
 from slides.base import LectureSlide
+from slides.common.layout import centre_below
 from slides.common.text import fit, label
 
 QUESTION = "Why could nobody train 100 layers before 2015?"
@@ -58,9 +59,9 @@ class LectureTitle(LectureSlide):
         self.play(self.question.animate.scale(0.8).to_edge(UP, buff=theme.MARGIN))
         heading = label("Roadmap", size=theme.HEADING_FONT, weight="BOLD")
         items = VGroup(*(label(f"{i}.  {part}", size=theme.BODY_FONT - 2) for i, part in enumerate(ROADMAP, start=1)))
-        items.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        items.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         roadmap = VGroup(heading, items).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit(roadmap, width=13.0)
-        roadmap.next_to(self.question, DOWN, buff=0.6)
+        centre_below(roadmap, self.question)
         self.play(FadeIn(heading))
         self.play(*(FadeIn(item, shift=0.2 * LEFT) for item in items), run_time=1.2)
