@@ -56,11 +56,12 @@ class Recap(LectureSlide):
             "through, while each block adds its own small correction."
         )
         self.clear_slide()
-        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.2, box_height=0.9, gap=0.3,
+        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.5, box_height=1.1, gap=0.35,
                                                skip_label=None, skip_offset=0.5, input_label="x" if i == 0 else "\u00b7")
                           for i in range(STACK_DEPTH)))
         blocks.arrange(RIGHT, buff=0.1).move_to(0.3 * UP)
-        caption = label("x + F\u2081 + F\u2082 + F\u2083 + \u2026", color=theme.SKIP).next_to(blocks, DOWN, buff=0.8)
+        caption = label("x + F\u2081 + F\u2082 + F\u2083 + \u2026", size=theme.BODY_FONT + 4, color=theme.SKIP)
+        caption.next_to(blocks, DOWN, buff=0.8)
         self.play(FadeIn(blocks), FadeIn(caption))
 
         self.next_slide(loop=True, notes="Let it run: the orange signal is the identity path through the stack.")
