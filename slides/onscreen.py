@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, config
 from manim.mobject.text.text_mobject import MarkupText
@@ -22,6 +22,8 @@ LINE_TOLERANCE = 0.2
 # Overlaps smaller than this (frame units, in both directions) are glyph bounding
 # boxes touching, not texts drawn over each other.
 OVERLAP_TOLERANCE = 0.04
+# Glyph against glyph the slack is smaller: a fraction bar is thinner than OVERLAP_TOLERANCE.
+GLYPH_TOLERANCE = 0.01
 # Rounding slack when comparing sizes with MIN_FONT.
 FONT_TOLERANCE = 0.5
 # Numbers put on screen one by one (a grid's cells) this close to each other (frame units,
@@ -41,6 +43,8 @@ class OnScreenText:
     bottom: float
     top: float
     block: int = 0  # which top-level mobject on screen it belongs to, in reading order
+    # Each glyph's box (left, right, bottom, top): two texts overlap only where their ink does.
+    glyphs: tuple[tuple[float, float, float, float], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def centre_y(self) -> float:
@@ -124,6 +128,15 @@ def _wrap(part: str) -> str:
     return part if re.fullmatch(r"[\w.∂\\]+(\s*[\w.]+)?", part) and " " not in part else f"({part})"
 
 
+def _glyph_boxes(mobject: Mobject) -> tuple[tuple[float, float, float, float], ...]:
+    boxes = []
+    for part in mobject.family_members_with_points():
+        points = part.points
+        boxes.append((float(points[:, 0].min()), float(points[:, 0].max()),
+                      float(points[:, 1].min()), float(points[:, 1].max())))
+    return tuple(boxes)
+
+
 def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
     """Every visible text, number and formula under ``mobjects``, in reading order.
 
@@ -153,6 +166,7 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
                 right=float(mobject.get_right()[0]),
                 bottom=float(mobject.get_bottom()[1]),
                 top=float(mobject.get_top()[1]),
+                glyphs=_glyph_boxes(mobject),
             )
         )
 
@@ -305,11 +319,36 @@ def layout_problems(items: list[OnScreenText]) -> list[str]:
             problems.append(f"'{name}' is set at {item.font_size:.1f}, below MIN_FONT {theme.MIN_FONT}")
     for i, first in enumerate(items):
         for second in items[i + 1 :]:
-            dx = min(first.right, second.right) - max(first.left, second.left)
-            dy = min(first.top, second.top) - max(first.bottom, second.bottom)
-            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
+            if _overlap(first, second):
                 problems.append(f"'{_short(first.text)}' overlaps '{_short(second.text)}'")
     return problems
+
+
+Box = tuple[float, float, float, float]
+
+
+def _boxes_overlap(a: Box, b: Box, tolerance: float = OVERLAP_TOLERANCE) -> bool:
+    dx = min(a[1], b[1]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[2], b[2])
+    return dx > tolerance and dy > tolerance
+
+
+def _overlap(first: OnScreenText, second: OnScreenText) -> bool:
+    """Two texts overlap when their boxes do and, where glyphs are known, some glyphs do too.
+
+    A word's box also covers the space between its letters and lines: a short label tucked
+    beside a tall formula overlaps the formula's box but none of its glyphs.
+    """
+    if not _boxes_overlap(_box(first), _box(second)):
+        return False
+    if not first.glyphs or not second.glyphs:
+        return True
+    near = [g for g in first.glyphs if _boxes_overlap(g, _box(second), GLYPH_TOLERANCE)]
+    return any(_boxes_overlap(g, h, GLYPH_TOLERANCE) for g in near for h in second.glyphs)
+
+
+def _box(item: OnScreenText) -> Box:
+    return (item.left, item.right, item.bottom, item.top)
 
 
 def _short(text: str, limit: int = 40) -> str:

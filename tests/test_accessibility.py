@@ -60,7 +60,10 @@ def test_every_slide_has_a_description_with_its_numbers(built_deck: BuiltDeck) -
 
 
 def test_convolution_description_holds_the_output_torch_computes(tmp_path: Path) -> None:
-    from slides.resnet.how_convolution_works import EDGE_KERNEL, image_patch
+    from model.convolution import EDGE_KERNEL, edge_patch
+
+    def image_patch() -> np.ndarray:
+        return edge_patch().convolution.input
 
     result = run_make("scene", SCENE="HowConvolutionWorks", BUILD=str(tmp_path / "build"))
     assert result.returncode == 0, result.stdout + result.stderr

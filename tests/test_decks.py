@@ -21,7 +21,8 @@ DECKS = load_decks()
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("course")
     build, out = base / "build", base / "presentations"
-    result = run_make("-j2", BUILD=str(build), OUT=str(out))
+    # Strict layout: a text outside the frame, below MIN_FONT or over another fails its render.
+    result = run_make("-j2", BUILD=str(build), OUT=str(out), LECTURE_LAYOUT="strict")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return build, out
 
@@ -65,3 +66,14 @@ def test_course_page_lists_every_deck(course: tuple[Path, Path]) -> None:
     soup = BeautifulSoup((out / "index.html").read_text(), "html.parser")
     listed = [article["id"] for article in soup.select("article.deck")]
     assert listed == [d.name for d in DECKS]
+
+
+def test_every_slide_keeps_the_layout_rules(course: tuple[Path, Path]) -> None:
+    build, _ = course
+    scenes = sorted({scene for deck in DECKS for scene in deck.scenes})
+    broken = {
+        scene: problems
+        for scene in scenes
+        if (problems := json.loads((build / "slides" / f"{scene}.json").read_text())["layout"])
+    }
+    assert broken == {}

@@ -6,6 +6,7 @@ import numpy as np
 from manim import DOWN, RIGHT, UP, Arrow, CurvedArrow, RoundedRectangle, Text, VGroup
 
 from slides import theme
+from slides.common.text import fit
 
 
 class LayerBox(VGroup):
@@ -20,9 +21,7 @@ class LayerBox(VGroup):
         if detail:
             lines.append(Text(detail, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED))
         self.text = VGroup(*lines).arrange(DOWN, buff=0.08)
-        if self.text.width > width * 0.9:
-            self.text.scale_to_fit_width(width * 0.9)
-        self.text.move_to(self.box)
+        fit(self.text, width=width * 0.9, height=height * 0.9).move_to(self.box)
         self.add(self.box, self.text)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 from manim import DOWN, RIGHT, UP, ManimColor, Rectangle, Square, Text, VGroup, interpolate_color
 
 from slides import theme
+from slides.common.text import fit
 
 
 def value_color(value: float, low: float, high: float, *, cold: str = theme.BLUE, hot: str = theme.ORANGE,
@@ -49,8 +50,7 @@ class NumberGrid(VGroup):
                 if show_values:
                     text = Text(format_value(self.values[r, c], decimals), font=theme.MONO_FONT,
                                 font_size=max(font_size, theme.MIN_FONT), color=theme.TEXT)
-                    text.scale_to_fit_width(min(text.width, cell * 0.86))
-                    text.move_to(square)
+                    fit(text, width=cell * 0.86).move_to(square)
                     self.numbers.add(text)
         self.add(self.cells, self.numbers)
         self.shape = (rows, cols)

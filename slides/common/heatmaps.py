@@ -9,6 +9,7 @@ from manim import LEFT, UP, ManimColor, Square, Text, VGroup, interpolate_color
 
 from slides import theme
 from slides.common.grids import format_value
+from slides.common.text import fit
 
 
 def sequential_color(value: float, low: float, high: float, *, color: str = theme.HIGHLIGHT) -> ManimColor:
@@ -50,7 +51,7 @@ class HeatMap(VGroup):
                 bright = (value - low) > 0.55 * (high - low)
                 text = Text(format_value(value, decimals), font=theme.MONO_FONT, font_size=size,
                             color=theme.BACKGROUND if bright else theme.TEXT)
-                text.scale_to_fit_width(min(text.width, cell * 0.86)).move_to(square)
+                fit(text, width=cell * 0.86).move_to(square)
                 self.cells.add(square)
                 self.numbers.add(text)
         self.add(self.cells, self.numbers)

@@ -25,7 +25,7 @@ class ValueTable(VGroup):
 
     def __init__(self, values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA,
                  width: float = CELL_WIDTH, height: float = CELL_HEIGHT,
-                 text_color: str = theme.TEXT) -> None:
+                 text_color: str = theme.TEXT, size: int = theme.MIN_FONT) -> None:
         super().__init__()
         values = np.atleast_2d(np.asarray(values, dtype=float))
         self.rows = VGroup()
@@ -33,9 +33,9 @@ class ValueTable(VGroup):
             cells = VGroup()
             for value in row:
                 box = Rectangle(width=width, height=height, stroke_color=color, stroke_width=2)
-                text = label(format_value(value, decimals), size=theme.MIN_FONT, mono=True, color=text_color)
+                text = label(format_value(value, decimals), size=size, mono=True, color=text_color)
                 if text.width > 0.9 * width:
-                    raise ValueError(f"{text.text!r} does not fit a cell {width} wide at the minimum font size")
+                    raise ValueError(f"{text.text!r} does not fit a cell {width} wide at font size {size}")
                 cells.add(VGroup(box, text.move_to(box)))
             self.rows.add(cells.arrange(RIGHT, buff=0))
         self.add(self.rows.arrange(DOWN, buff=0))

@@ -12,7 +12,8 @@ from slides import theme
 from slides.base import LectureSlide
 from slides.common.graphs import LayeredGraph
 from slides.common.grids import format_value
-from slides.common.text import equation, label
+from slides.common.layout import centre_below
+from slides.common.text import equation, fit, label
 
 DECIMALS = 2
 LIT_WIDTH = 7  # an edge the error signal has travelled
@@ -67,12 +68,12 @@ class AutomaticDifferentiation(LectureSlide):
     def show_network(self) -> None:
         heading = self.title("Automatic differentiation")
         lines = VGroup(*(
-            equation(node.expression, size=theme.BODY_FONT)
+            equation(node.expression, size=theme.BODY_FONT + 10)
             for node in self.data.nodes if node.layer > 0
         )).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        target = label(f"target t = {number(self.data.target)}", color=theme.MUTED)
-        target.next_to(lines, DOWN, buff=0.4).align_to(lines, LEFT)
-        self.recipe = VGroup(lines, target).move_to(0.2 * DOWN)
+        target = label(f"target t = {number(self.data.target)}", size=theme.BODY_FONT, color=theme.MUTED)
+        target.next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
+        self.recipe = centre_below(VGroup(lines, target), heading)
         self.play(Write(heading), run_time=0.8)
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in lines), lag_ratio=0.2),
                   FadeIn(target), run_time=1.5)
@@ -121,8 +122,7 @@ class AutomaticDifferentiation(LectureSlide):
         """Animations that put ``tex`` in the formula line under the graph."""
         line = MathTex(tex, font_size=theme.BODY_FONT + 4, color=theme.TEXT)
         line.to_edge(DOWN, buff=theme.MARGIN)
-        if line.width > 13.0:
-            line.scale_to_fit_width(13.0)
+        fit(line, width=13.0)
         animations = [FadeOut(self.formula)] if self.formula is not None else []
         self.formula = line
         return [*animations, FadeIn(line, shift=0.2 * UP)]

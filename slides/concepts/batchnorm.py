@@ -19,6 +19,10 @@ from slides.common.text import equation, label
 
 # LaTeX glyphs look smaller than Text at the same size.
 FORMULA_FONT = theme.BODY_FONT + 4
+# Tables large enough to read from the back of a hall: wide cells for signed decimals,
+# narrow ones for the small whole numbers of the data set.
+TABLE_FONT = theme.LABEL_FONT
+WIDE_CELL, NARROW_CELL, CELL_HEIGHT = 1.35, 0.95, 0.64
 
 
 def batchnorm_data() -> BatchNormExample:
@@ -26,8 +30,12 @@ def batchnorm_data() -> BatchNormExample:
     return batchnorm_example()
 
 
+def table(values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA, width: float = WIDE_CELL) -> ValueTable:
+    return ValueTable(values, decimals=decimals, color=color, width=width, height=CELL_HEIGHT, size=TABLE_FONT)
+
+
 def row_label(text: str, beside: Mobject, color: str = theme.TEXT) -> Mobject:
-    return label(text, size=theme.MIN_FONT, color=color).next_to(beside, LEFT, buff=0.25)
+    return label(text, size=TABLE_FONT, color=color).next_to(beside, LEFT, buff=0.25)
 
 
 def stack_rows(anchor: Mobject, rows: Sequence[tuple[str, np.ndarray, str]]) -> VGroup:
@@ -35,7 +43,7 @@ def stack_rows(anchor: Mobject, rows: Sequence[tuple[str, np.ndarray, str]]) -> 
     group = VGroup()
     above: Mobject = anchor
     for name, values, color in rows:
-        matrix = ValueTable(values, color=color).next_to(above, DOWN, buff=0.15).align_to(anchor, LEFT)
+        matrix = table(values, color=color).next_to(above, DOWN, buff=0.15).align_to(anchor, LEFT)
         group.add(VGroup(matrix, row_label(name, matrix, color)))
         above = matrix
     return group
@@ -59,7 +67,7 @@ class BatchNormalization(LectureSlide):
     def show_batches(self) -> None:
         data = self.data
         self.heading = self.title("Batch normalization")
-        dataset = ValueTable(data.dataset, decimals=0, width=0.8)
+        dataset = table(data.dataset, decimals=0, width=NARROW_CELL)
         # A gap between batches so their frames do not touch.
         for later in dataset.rows[data.batch_size:]:
             later.shift(0.2 * DOWN)
@@ -86,8 +94,8 @@ class BatchNormalization(LectureSlide):
             f"weights: {data.hidden.shape[1]} hidden units per example. Rows are examples, columns are "
             "hidden units."
         )
-        self.batch = ValueTable(data.batch, decimals=0, width=0.8)
-        self.hidden = ValueTable(data.hidden, decimals=1, color=theme.LAYER)
+        self.batch = table(data.batch, decimals=0, width=NARROW_CELL)
+        self.hidden = table(data.hidden, decimals=1, color=theme.LAYER)
         VGroup(self.batch, self.hidden).arrange(RIGHT, buff=3.0).next_to(self.heading, DOWN, buff=0.7)
         arrow = Arrow(self.batch.get_right(), self.hidden.get_left(), buff=0.15, color=theme.LAYER)
         layer = equation(r"h = x W^\top + b", size=FORMULA_FONT).next_to(arrow, UP, buff=0.15)
@@ -109,7 +117,7 @@ class BatchNormalization(LectureSlide):
             "variance, dividing by n, not n minus 1: this is the biased variance torch uses to normalise."
         )
         # Room on the right for the normalised values to come.
-        self.play(FadeOut(self.inputs), VGroup(self.hidden, self.hidden_name).animate.to_edge(LEFT, buff=3.0),
+        self.play(FadeOut(self.inputs), VGroup(self.hidden, self.hidden_name).animate.to_edge(LEFT, buff=2.8),
                   run_time=0.8)
         self.stats = stack_rows(self.hidden, [
             ("mean μ", data.mean, theme.HIGHLIGHT),
@@ -130,8 +138,8 @@ class BatchNormalization(LectureSlide):
             notes="Subtract the mean, divide by the standard deviation (plus a small epsilon). "
             "Each column of normalised values now sums to zero: here are the sums, computed."
         )
-        self.normalized = ValueTable(data.normalized, color=theme.HIGHLIGHT)
-        self.normalized.next_to(self.hidden, RIGHT, buff=1.6)
+        self.normalized = table(data.normalized, color=theme.HIGHLIGHT)
+        self.normalized.next_to(self.hidden, RIGHT, buff=1.3)
         arrow = Arrow(self.hidden.get_right(), self.normalized.get_left(), buff=0.15, color=theme.HIGHLIGHT)
         name = label("ĥ", color=theme.HIGHLIGHT).next_to(self.normalized, UP, buff=0.15)
         sums = stack_rows(self.normalized, [("Σ", data.normalized_sums, theme.MUTED)])
@@ -155,7 +163,7 @@ class BatchNormalization(LectureSlide):
         self.play(FadeOut(left), FadeOut(self.normal_parts[0]), FadeOut(self.normal_parts[3:]), run_time=0.5)
         moved = VGroup(self.normalized, self.normal_parts[1], self.normal_parts[2])
         self.play(moved.animate.to_edge(LEFT, buff=1.2), run_time=0.8)
-        self.output = ValueTable(data.output, color=theme.OUTPUT).next_to(self.normalized, RIGHT, buff=2.6)
+        self.output = table(data.output, color=theme.OUTPUT).next_to(self.normalized, RIGHT, buff=2.6)
         arrow = Arrow(self.normalized.get_right(), self.output.get_left(), buff=0.15, color=theme.OUTPUT)
         rule = equation(r"y = \gamma \hat h + \beta", size=FORMULA_FONT).next_to(arrow, UP, buff=0.15)
         name = label("y", color=theme.OUTPUT).next_to(self.output, UP, buff=0.15)
@@ -175,7 +183,7 @@ class BatchNormalization(LectureSlide):
         rule = equation(rf"r \leftarrow (1 - m)\, r + m \cdot \text{{batch statistic}},\quad m = {data.momentum:g}",
                         size=FORMULA_FONT).next_to(heading, DOWN, buff=0.35)
         one, many = data.after_one_step, data.after_many_steps
-        anchor = ValueTable(data.mean).next_to(rule, DOWN, buff=0.45).shift(1.5 * RIGHT)
+        anchor = table(data.mean).next_to(rule, DOWN, buff=0.45).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("batch mean", anchor, theme.HIGHLIGHT))
         rows = stack_rows(anchor, [
             (f"running mean, {one.steps} step", one.running_mean, theme.DATA),
@@ -203,7 +211,7 @@ class BatchNormalization(LectureSlide):
         self.clear_slide(self.heading)
         example = label("new example x = (" + ", ".join(format_value(v, 0) for v in data.new_example) + ")",
                         color=theme.DATA).next_to(self.heading, DOWN, buff=0.4)
-        anchor = ValueTable(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
+        anchor = table(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("hidden h", anchor, theme.LAYER))
         rows = stack_rows(anchor, [
             (f"running mean ({many.steps} steps)", many.running_mean, theme.DATA),

@@ -11,9 +11,10 @@ from model.concepts.ravine import DescentRun, LossSurface, RavineExample, ravine
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.contours import ContourMap
-from slides.common.text import bullet_list, equation, label
+from slides.common.layout import centre_below
+from slides.common.text import bullet_list, equation, fit, label
 
-MAP_HEIGHT = 3.6
+MAP_HEIGHT = 4.0
 MAP_MAX_WIDTH = 4.0
 # Steps animated one at a time before the rest of a run appears in one sweep.
 STEPS_ONE_BY_ONE = 5
@@ -85,11 +86,12 @@ class Ravines(LectureSlide):
             f"{data.n_examples} patients: predict {data.target_description}",
             f"x1 = {data.feature_descriptions[0]}, standard deviation {std[0]:.2f}",
             f"x2 = {data.feature_descriptions[1]}, standard deviation {std[1]:.2f}",
-        ], size=theme.LABEL_FONT)
-        model = equation(r"L(w_1, w_2) = \tfrac{1}{2}\,\mathrm{mean}\,(w_1 x_1 + w_2 x_2 - y)^2")
-        source = label(data.source, size=theme.MIN_FONT, color=theme.MUTED)
-        self.problem = VGroup(facts, model, source).arrange(DOWN, buff=0.6)
-        self.problem.next_to(self.heading, DOWN, buff=0.7)
+        ], size=theme.BODY_FONT, buff=0.45)
+        model = equation(r"L(w_1, w_2) = \tfrac{1}{2}\,\mathrm{mean}\,(w_1 x_1 + w_2 x_2 - y)^2",
+                         size=theme.BODY_FONT + 16)
+        source = label(data.source, size=theme.LABEL_FONT, color=theme.MUTED)
+        self.problem = VGroup(fit(facts, width=13.2), model, source).arrange(DOWN, buff=0.8)
+        centre_below(self.problem, self.heading)
         self.play(Write(self.heading), run_time=0.8)
         self.play(FadeIn(facts, shift=0.2 * DOWN), FadeIn(source), run_time=1.0)
         self.play(Write(model), run_time=1.0)
@@ -102,7 +104,7 @@ class Ravines(LectureSlide):
         self.normal_panel = self._panel(self.normal_map, "normalised inputs", self.data.normalized)
         self.entries = self._run_entries()
         VGroup(self.raw_panel, self.normal_panel, self.entries).arrange(
-            RIGHT, buff=0.6, aligned_edge=UP).next_to(self.heading, DOWN, buff=0.35)
+            RIGHT, buff=0.6, aligned_edge=UP).next_to(self.heading, DOWN, buff=0.3)
         self.play(FadeOut(self.problem), run_time=0.5)
         self.play(FadeIn(self.raw_panel[:2]), FadeIn(self.entries[0]), run_time=1.0)
         self.play(FadeIn(self.raw_panel[2]), Create(self._optimum(self.raw_map, self.data.raw)),
@@ -152,7 +154,7 @@ class Ravines(LectureSlide):
         condition = VGroup(
             label("condition number", size=theme.MIN_FONT),
             label(f"{surface.condition_number:.1f}", size=theme.LABEL_FONT, weight="BOLD"),
-        ).arrange(DOWN, buff=0.1).next_to(target, DOWN, buff=0.15)
+        ).arrange(DOWN, buff=0.08).next_to(target, DOWN, buff=0.12)
         return VGroup(heading, target, condition)
 
     def _optimum(self, target: ContourMap, surface: LossSurface) -> Cross:

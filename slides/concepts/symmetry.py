@@ -15,7 +15,7 @@ from slides.common.graphs import LayeredGraph
 from slides.common.grids import format_value
 from slides.common.plots import CurvePlot, Series
 from slides.common.tables import ValueTable
-from slides.common.text import label
+from slides.common.text import fit, label
 
 # The two exchanged units: a colour-blind-safe pair the eye can follow through the swap.
 UNIT_COLORS = (theme.ORANGE, theme.SKY_BLUE)
@@ -58,10 +58,10 @@ class WeightSwapSymmetry(LectureSlide):
         hidden = [f"h{j + 1}" for j in range(len(data.hidden_bias))]
         edges = [(x, h) for h in hidden for x in inputs] + [(h, "y") for h in hidden]
         self.graph = LayeredGraph(
-            [inputs, hidden, ["y"]], edges, radius=0.4, layer_gap=2.4, node_gap=1.5,
+            [inputs, hidden, ["y"]], edges, radius=0.5, layer_gap=2.7, node_gap=1.8,
             node_color=theme.MUTED, node_colors={"y": theme.OUTPUT},
         )
-        self.graph.to_edge(LEFT, buff=1.0).shift(0.3 * DOWN)
+        self.graph.next_to(self.heading, DOWN, buff=0.5).to_edge(LEFT, buff=0.9)
         # Each unit's edges carry its colour; thickness follows the weight's size.
         for j, h in enumerate(hidden):
             color = self.unit_color(j)
@@ -83,7 +83,7 @@ class WeightSwapSymmetry(LectureSlide):
             label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
             for text, cell in zip(("in 1", "in 2", "bias", "out"), self.table.rows[0])
         ))
-        headers.scale_to_fit_width(min(headers.width, self.table.width))
+        fit(headers, width=self.table.width)
         slots = VGroup(*(
             label(f"unit {j + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(row, LEFT, buff=0.2)
             for j, row in enumerate(self.table.rows)
@@ -166,7 +166,7 @@ class WeightSwapSymmetry(LectureSlide):
         self.plot = CurvePlot(
             [Series(data.path_t, data.loss_path, "loss", theme.OUTPUT)],
             x_label="t   (weights: (1 − t) · original + t · swapped)", y_label="loss",
-            width=8.5, height=4.2, legend=False,
+            width=11.0, height=4.2, legend=False,
         )
         self.plot.next_to(heading, DOWN, buff=0.35)
         ends = VGroup(

@@ -24,10 +24,10 @@ from slides.common.text import label
 
 # Windows animated one by one before the rest of the output appears at once.
 ANIMATED_WINDOWS = 3
-MAX_CELL = 0.7
+MAX_CELL = 0.8
 # Room the three grids of a beat may take, in frame units.
-ROW_WIDTH = 11.0
-GRID_HEIGHT = 3.9
+ROW_WIDTH = 12.4
+GRID_HEIGHT = 4.3
 GRID_GAP = 0.9
 
 

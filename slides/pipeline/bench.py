@@ -113,7 +113,7 @@ def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[st
             "| source file | scenes a change re-renders |", "|---|---|"]
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:12]:
         rows.append(f"| `{name}` | {count} of {len(inputs)} |")
-    for name in ("model/api.py", "slides/common/grids.py", "slides/resnet/sharpen_photo.py"):
+    for name in ("model/shape_trace.py", "slides/common/grids.py", "slides/resnet/sharpen_photo.py"):
         if name in counts and name not in [r.split("`")[1] for r in rows if r.startswith("| `")]:
             rows.append(f"| `{name}` | {counts[name]} of {len(inputs)} |")
 

@@ -28,9 +28,10 @@ from slides.pipeline.catalog import QUALITIES, ROOT, PipelineError, check_qualit
 from slides.pipeline.makerules import stamp_path, write_if_changed
 
 # The layout rules (text inside the frame, never below MIN_FONT, no overlaps) are checked
-# by every scene as each slide ends; "strict" fails the render, "warn" reports and goes on.
+# by every scene as each slide ends; "strict" (the default) fails the render, "warn" reports
+# and goes on.
 LAYOUT_ENV = "LECTURE_LAYOUT"
-LAYOUT_DEFAULT = "warn"
+LAYOUT_DEFAULT = "strict"
 LOG_TAIL_LINES = 30
 # LaTeX results shared by every scene and every build: manim names each formula's SVG by a
 # hash of its whole LaTeX source (template included) and compiles only when that SVG is
@@ -185,7 +186,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         with paths["log"].open("a", encoding="utf-8") as log:
             log.write("\nlayout problems:\n" + "\n".join(problems) + "\n")
         more = f" (and {len(problems) - 1} more in {paths['log'].name})" if len(problems) > 1 else ""
-        if os.environ.get(LAYOUT_ENV, LAYOUT_DEFAULT) == "strict":
+        if (os.environ.get(LAYOUT_ENV) or LAYOUT_DEFAULT) != "warn":
             _discard(paths)
             raise RenderError(f"[{position}] {problems[0]}{more}")
         print(f"[{position}] warning: {problems[0]}{more}", flush=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write, config
 
 from model.block_trace import BlockTrace, block_trace
 from slides import theme
@@ -40,8 +40,8 @@ def block_picture(trace: BlockTrace) -> ResidualBlockDiagram:
     names, details = layer_lines(trace)
     return ResidualBlockDiagram(
         names, details=details, after=(), direction=DOWN, side=RIGHT, input_label=f"{trace.in_channels} ch",
-        output_label=None, skip_label=None, box_width=3.4, box_height=0.75, gap=0.18,
-        skip_offset=0.45,
+        output_label=None, skip_label=None, box_width=3.8, box_height=0.78, gap=0.16,
+        skip_offset=0.5,
     )
 
 
@@ -84,21 +84,27 @@ class BasicVsBottleneck(LectureSlide):
     def show_block(self, trace: BlockTrace, name: str, edge: np.ndarray) -> VGroup:
         picture = block_picture(trace)
         heading = label(name, size=theme.LABEL_FONT, color=theme.HIGHLIGHT)
-        column = VGroup(heading, picture).arrange(DOWN, buff=0.25)
-        column.next_to(self.heading, DOWN, buff=0.2).to_edge(edge, buff=0.8)
+        column = VGroup(heading, picture).arrange(DOWN, buff=0.2)
+        # Each block owns one half of the frame, centred in it.
+        column.next_to(self.heading, DOWN, buff=0.3).set_x(float(edge[0]) * config.frame_width / 4)
         if edge is LEFT:
+            # Alone on its slide, the basic block stands in the middle; it moves aside
+            # when the bottleneck joins it.
+            column.set_x(0)
             self.play(Write(self.heading), FadeIn(heading))
         else:
-            self.play(FadeIn(heading))
+            self.play(self.basic[0].animate.set_x(-config.frame_width / 4), FadeIn(heading))
         self.play(FadeIn(picture.main_parts), run_time=1.0)
         self.play(Create(picture.skip), run_time=0.8)
         return VGroup(column, picture)
 
     def show_costs(self, basic: BlockTrace, bottleneck: BlockTrace) -> None:
         lines = []
+        # Both blocks' costs on one line of sight, under the taller picture.
+        bottom = min(self.basic[0].get_bottom()[1], self.bottleneck[0].get_bottom()[1])
         for block, trace in ((self.basic, basic), (self.bottleneck, bottleneck)):
-            costs = cost_lines(trace).next_to(block[0], DOWN, buff=0.25).align_to(block[0], LEFT)
-            lines.append(costs)
+            costs = cost_lines(trace).set_x(block[0].get_x())
+            lines.append(costs.shift(UP * (bottom - 0.2 - costs.get_top()[1])))
         self.play(*(FadeIn(c, shift=0.2 * UP) for c in lines))
         self.play(*(Indicate(c, color=theme.HIGHLIGHT) for c in lines))
 

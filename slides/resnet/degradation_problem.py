@@ -12,7 +12,7 @@ from model.measure import PAPER_IMAGENET_TOP1_ERROR_10CROP
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.plots import CurvePlot, Series
-from slides.common.text import label
+from slides.common.text import fit, label
 
 PAPER_SOURCE = "He et al. 2015, Table 2"
 PAPER_ROWS = (("plain-18", "plain18"), ("plain-34", "plain34"), ("ResNet-18", "resnet18"), ("ResNet-34", "resnet34"))
@@ -63,8 +63,7 @@ class DegradationProblem(LectureSlide):
         conclusion = label("so its training error should be at most the shallow net's.", size=theme.LABEL_FONT,
                            color=theme.HIGHLIGHT)
         self.argument = VGroup(argument, conclusion).arrange(DOWN, buff=0.2)
-        if self.argument.width > 13.4:
-            self.argument.scale_to_fit_width(13.4)
+        fit(self.argument, width=13.4)
         self.argument.next_to(self.heading, DOWN, buff=0.35)
         self.play(Write(self.heading))
         self.play(FadeIn(argument))

@@ -60,10 +60,10 @@ class HowConvolutionWorks(PhotoSlide):
     def show_patch(self) -> None:
         example = self.example
         self.heading = self.title("How a convolution works")
-        picture = grey_image(self.lesson.photo, height=3.6)
-        self.patch = NumberGrid(example.input, cell=0.6)
+        picture = grey_image(self.lesson.photo, height=4.2)
+        self.patch = NumberGrid(example.input, cell=0.7)
         self.patch_title = label("image patch", size=theme.LABEL_FONT, color=theme.DATA)
-        Group(picture, self.patch).arrange(RIGHT, buff=2.0).next_to(self.heading, DOWN, buff=1.0)
+        Group(picture, self.patch).arrange(RIGHT, buff=2.0).next_to(self.heading, DOWN, buff=0.9)
         self.patch_title.next_to(self.patch, UP, buff=0.2)
         # Mark the patch on the photo: one photo pixel is picture.height / rows frame units.
         rows = self.lesson.photo.shape[0]
@@ -86,7 +86,7 @@ class HowConvolutionWorks(PhotoSlide):
         self.play(FadeOut(self.photo_group), run_time=0.5)
         self.kernel = NumberGrid(example.kernel, cell=0.6, color=theme.LAYER)
         self.products = NumberGrid(np.zeros_like(example.kernel), cell=0.75, show_values=False, color=theme.HIGHLIGHT)
-        self.output = NumberGrid(example.output, cell=0.75, color=theme.OUTPUT)
+        self.output = NumberGrid(example.output, cell=0.85, color=theme.OUTPUT)
         kernel_title = label("kernel", size=theme.LABEL_FONT, color=theme.LAYER)
         products_title = label("pixel x weight", size=theme.LABEL_FONT, color=theme.HIGHLIGHT)
         output_title = label("output", size=theme.LABEL_FONT, color=theme.OUTPUT)

@@ -6,7 +6,8 @@ from manim import DOWN, LEFT, UP, FadeIn, FadeOut, Indicate, Text, VGroup, Write
 
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.text import label
+from slides.common.layout import centre_below
+from slides.common.text import fit, label
 
 QUESTION = "Why could nobody train 100 layers before 2015?"
 
@@ -49,8 +50,7 @@ class LectureTitle(LectureSlide):
     def show_question(self) -> None:
         self.question = label(QUESTION, size=theme.HEADING_FONT, color=theme.HIGHLIGHT, weight="BOLD")
         self.question.next_to(self.subtitle, DOWN, buff=0.8)
-        if self.question.width > 13.0:
-            self.question.scale_to_fit_width(13.0)
+        fit(self.question, width=13.0)
         self.play(FadeIn(self.question, shift=0.2 * DOWN))
         self.play(Indicate(self.question, color=theme.HIGHLIGHT, scale_factor=1.05))
 
@@ -59,10 +59,9 @@ class LectureTitle(LectureSlide):
         self.play(self.question.animate.scale(0.8).to_edge(UP, buff=theme.MARGIN))
         heading = label("Roadmap", size=theme.HEADING_FONT, weight="BOLD")
         items = VGroup(*(label(f"{i}.  {part}", size=theme.BODY_FONT - 2) for i, part in enumerate(ROADMAP, start=1)))
-        items.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        items.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         roadmap = VGroup(heading, items).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        if roadmap.width > 13.0:
-            roadmap.scale_to_fit_width(13.0)
-        roadmap.next_to(self.question, DOWN, buff=0.6)
+        fit(roadmap, width=13.0)
+        centre_below(roadmap, self.question)
         self.play(FadeIn(heading))
         self.play(*(FadeIn(item, shift=0.2 * LEFT) for item in items), run_time=1.2)

@@ -94,14 +94,15 @@ class VariantsAndLegacy(LectureSlide):
         )
         title = self.new_page("Wide ResNet: width, not depth", "Zagoruyko & Komodakis 2016")
         thin_detail, wide_detail = f"{numbers.channels} ch", f"{numbers.wide_channels} ch"
-        thin = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(thin_detail, thin_detail), box_width=1.8,
-                                    box_height=0.9, skip_label=None, skip_offset=0.5)
+        # Box heights drawn in proportion to the channels would not fit; the wide one is just taller.
+        thin = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(thin_detail, thin_detail), box_width=2.4,
+                                    box_height=0.95, skip_label=None, skip_offset=0.5)
         wide = ResidualBlockDiagram(("3x3 conv", "3x3 conv"), after=(), details=(wide_detail, wide_detail),
-                                    box_width=1.8, box_height=1.8, skip_label=None, skip_offset=0.5)
+                                    box_width=2.4, box_height=1.8, skip_label=None, skip_offset=0.5)
         pictures = VGroup(
             row_with_title(f"basic block: {numbers.basic_params:,} parameters", thin, theme.TEXT),
             row_with_title(f"{numbers.widen}x wider: {numbers.wide_params:,} parameters", wide, theme.HIGHLIGHT),
-        ).arrange(DOWN, buff=0.4).next_to(title, DOWN, buff=0.4)
+        ).arrange(DOWN, buff=0.35).next_to(title, DOWN, buff=0.3)
         self.play(FadeIn(pictures[0]))
         self.play(FadeIn(pictures[1]))
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write, config
 
 from model.family import FamilyRow, FamilyTable, family_table
 from model.measure import default_input_shape
 from model.shape_trace import ShapeTrace, shape_trace_record
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.text import label
+from slides.common.layout import centre_below
+from slides.common.text import fit, label
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
 SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
 BATCH = 2  # a batch of more than one image shows that the batch dimension rides along
+# The tables may span the frame less its margins.
+TABLE_WIDTH = config.frame_width - 3 * theme.MARGIN
 
 
 def resnet50_trace() -> ShapeTrace:
@@ -37,9 +40,10 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55) -> VGroup:
+def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size: int = theme.MIN_FONT,
+          row_buff: float = 0.2) -> VGroup:
     """Rows of cells with columns aligned: first column left, the others right-aligned."""
-    cells = [[label(text, size=theme.MIN_FONT, color=color, mono=i > 0) for i, text in enumerate(row)]
+    cells = [[label(text, size=size, color=color, mono=i > 0) for i, text in enumerate(row)]
              for row, color in zip(rows, colors)]
     widths = [max(row[c].width for row in cells) for c in range(len(cells[0]))]
     lines = VGroup()
@@ -54,8 +58,9 @@ def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55) -> VG
             line.add(cell)
             x += widths[c] + buff
         lines.add(line)
-    lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+    lines.arrange(DOWN, buff=row_buff, aligned_edge=LEFT)
     return lines
+
 
 
 class WholeNetwork(LectureSlide):
@@ -80,7 +85,8 @@ class WholeNetwork(LectureSlide):
                 colors.append(theme.OUTPUT if name == "fc" else theme.TEXT)
         rows.append(["total", "all stages", f"{trace.total_params:,}"])
         colors.append(theme.HIGHLIGHT)
-        grid = table(rows, colors).next_to(self.heading, DOWN, buff=0.45)
+        grid = table(rows, colors, size=theme.BODY_FONT - 2, buff=0.7, row_buff=0.24)
+        centre_below(fit(grid, width=TABLE_WIDTH), self.heading)
         self.play(Write(self.heading), FadeIn(grid[0]))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25),
                   run_time=1.5)
@@ -112,11 +118,13 @@ class WholeNetwork(LectureSlide):
                 f"{row.reference_top1_error:.2f} %",
             ])
             colors.append(theme.TEXT)
-        grid = table(rows, colors, buff=0.6).next_to(heading, DOWN, buff=0.6)
+        # As large as the frame's width allows, rows spread over the height above the sources.
+        grid = fit(table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5), width=TABLE_WIDTH)
         source = VGroup(
             label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
             label(f"top-1 error: {family.top1_error_source}", size=theme.MIN_FONT, color=theme.MUTED),
         ).arrange(DOWN, buff=0.12).to_edge(DOWN, buff=theme.MARGIN)
+        centre_below(grid, heading, bottom=source.get_top()[1] + theme.GAP)
         self.clear_slide()
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
         self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
@@ -128,5 +136,5 @@ class WholeNetwork(LectureSlide):
         )
         # One frame around both rows (the header is line 0): the step between them is the comparison.
         step = VGroup(*(grid[family.rows.index(row) + 1] for row in (basic, bottleneck)))
-        frames = SurroundingRectangle(step, color=theme.HIGHLIGHT, buff=0.08)
+        frames = SurroundingRectangle(step, color=theme.HIGHLIGHT, buff=0.15)
         self.play(FadeIn(frames))
