@@ -351,13 +351,14 @@ def test_presenting_at_1080p_uses_the_1080p_build() -> None:
 def test_stale_scenes_are_named_with_their_last_render_time_before_rendering(built_deck: BuiltDeck) -> None:
     source = ROOT / "slides" / "intro" / "welcome.py"
     timing = (built_deck.build / "timings" / "Welcome.json").read_text()
-    later = time.time() + 2
     original = source.stat()
-    os.utime(source, (later, later))
+    content = source.read_bytes()
     try:
+        source.write_bytes(content + b"\n# An edit that changes the file's content.\n")
         result = built_deck.make("-n", "present", DECK=built_deck.name)
     finally:
-        os.utime(source, (original.st_atime, original.st_mtime))
+        source.write_bytes(content)
+        os.utime(source, ns=(original.st_atime_ns, original.st_mtime_ns))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     report = next(i for i, l in enumerate(lines) if "scenes are stale" in l)

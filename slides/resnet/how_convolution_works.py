@@ -79,7 +79,7 @@ class HowConvolutionWorks(PhotoSlide):
         self.play(FadeIn(zoom), TransformFromCopy(marker, self.patch.cells), FadeIn(self.patch_title))
         self.play(LaggedStart(*(FadeIn(n) for n in self.patch.numbers), lag_ratio=0.03), run_time=1.2)
         self.photo_group = Group(picture, marker, zoom)
-        self.describe(f"A grey photo with a square marking the {PATCH_SIZE} by {PATCH_SIZE} patch whose grey levels the grid shows.")
+        self.describe(f"A grey photo with a square marking the {size} by {size} patch whose grey levels the grid shows.")
 
     def layout_workspace(self) -> None:
         example = self.example
