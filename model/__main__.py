@@ -5,13 +5,17 @@ With no argument, prints the ImageNet and CIFAR families; with a model name, its
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
+import os
 import sys
+import time
 
 from model.api import cifar_table, family_table, shape_trace_record
 from model.measure import model_names
 
 USAGE = (
-    "usage: python -m model [MODEL | build-data [--force] [NAME ...] | check-data]\n"
+    "usage: python -m model [MODEL | build-data [--force] [--jobs=N] [NAME ...] | check-data]\n"
     f"models: {', '.join(model_names())}"
 )
 
@@ -51,26 +55,122 @@ def print_trace(name: str) -> None:
     print(f"{'total':<10}{'':>18}{trace.total_params:>13,}{trace.total_macs / 1e6:>11.1f}")
 
 
-def build_data(arguments: list[str]) -> int:
+def _build_one(name: str, force: bool) -> tuple[str, bool, float, float]:
+    """Build one registered record in this process: (name, rebuilt, wall s, CPU s)."""
     from model.cache import resolve_names
 
+    (function,) = resolve_names([name])
+    cpu = time.process_time()
+    result = function.build(force=force)
+    return name, result.rebuilt, result.seconds, time.process_time() - cpu
+
+
+def _worker_init() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def build_data(arguments: list[str]) -> int:
+    """Rebuild stale records (all, or NAME ... and the records they read), one process per core.
+
+    Each record computes on one thread; records that read others wait for them. Every line
+    gives a record's wall and CPU seconds; the last line the total wall time.
+    """
+    from model.cache import build_order, resolve_names
+
     force = "--force" in arguments
-    names = [a for a in arguments if a != "--force"]
+    jobs = os.cpu_count() or 1
+    names = []
+    for argument in arguments:
+        if argument.startswith("--jobs="):
+            try:
+                jobs = max(1, int(argument.partition("=")[2]))
+            except ValueError:
+                print(f"--jobs needs a whole number, got {argument!r}", file=sys.stderr)
+                return 2
+        elif argument != "--force":
+            names.append(argument)
     try:
         functions = resolve_names(names)
+        needs, order = build_order(functions)
     except KeyError as error:
         print(error.args[0], file=sys.stderr)
         return 2
-    if not functions:
+    if not order:
         print("no cached records are registered")
+        return 0
+    started = time.perf_counter()
+    todo = [f for f in order if force or f.status().state != "fresh"]
+    for function in order:
+        if function not in todo:
+            print(f"{function.name}: up to date", flush=True)
+    pending = {f.name for f in todo}
+    failed: set[str] = set()
     failures = 0
-    for function in functions:
-        # One broken record should not keep the others from being built.
-        try:
-            print(function.build(force=force), flush=True)
-        except Exception as error:  # noqa: BLE001
-            failures += 1
-            print(f"{function.name}: failed ({type(error).__name__}: {error})", flush=True)
+
+    def report(name: str, rebuilt: bool, wall: float, cpu: float) -> None:
+        state = f"rebuilt in {wall:.1f} s ({cpu:.1f} CPU s)" if rebuilt else "up to date"
+        print(f"{name}: {state}", flush=True)
+
+    def blocked(name: str) -> str | None:
+        return next((n for n in needs[name] if n in failed), None)
+
+    if jobs == 1 or len(todo) <= 1:
+        for function in todo:
+            missing = blocked(function.name)
+            if missing:
+                failed.add(function.name)
+                failures += 1
+                print(f"{function.name}: not built (it reads {missing}, which failed)", flush=True)
+                continue
+            # One broken record should not keep the others from being built.
+            try:
+                report(*_build_one(function.name, force))
+            except Exception as error:  # noqa: BLE001
+                failed.add(function.name)
+                failures += 1
+                print(f"{function.name}: failed ({type(error).__name__}: {error})", flush=True)
+    else:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        context = multiprocessing.get_context("spawn")
+        running: dict[concurrent.futures.Future, str] = {}
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo)), mp_context=context, initializer=_worker_init
+        ) as pool:
+            while pending or running:
+                # Longest first, from the time each record took when it was last built.
+                ready = sorted(
+                    (f for f in todo if f.name in pending and not (needs[f.name] & pending)),
+                    key=lambda f: -f.last_seconds(),
+                )
+                for function in ready:
+                    pending.discard(function.name)
+                    missing = blocked(function.name)
+                    if missing:
+                        failed.add(function.name)
+                        failures += 1
+                        print(f"{function.name}: not built (it reads {missing}, which failed)",
+                              flush=True)
+                        continue
+                    running[pool.submit(_build_one, function.name, force)] = function.name
+                if not running:
+                    continue
+                done, _ = concurrent.futures.wait(
+                    running, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                for future in done:
+                    name = running.pop(future)
+                    try:
+                        report(*future.result())
+                    except Exception as error:  # noqa: BLE001
+                        failed.add(name)
+                        failures += 1
+                        print(f"{name}: failed ({type(error).__name__}: {error})", flush=True)
+    if todo:
+        print(f"build-data: {len(todo) - failures} of {len(todo)} records built in "
+              f"{time.perf_counter() - started:.1f} s wall, {min(jobs, len(todo))} process(es)",
+              flush=True)
     return 1 if failures else 0
 
 

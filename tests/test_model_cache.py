@@ -86,7 +86,10 @@ def test_canonical_run_is_stored_and_read_back_exactly(toy, data_dir):
     stored = json.loads((data_dir / "toy.json").read_text())
     assert stored["function"].endswith("toy_record")
     assert stored["arguments"] == {"seed": 0, "steps": 3} and stored["seed"] == 0
+    machine = stored["provenance"].pop("machine")
     assert stored["provenance"] == {"dataset": "random numbers", "licence": "none"}
+    assert machine["torch_cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert machine["threads"] == 1 and machine["processor"] == _cpuinfo_model()
     assert stored["torch_version"] == torch.__version__ and stored["seconds"] >= 0
     assert not list(data_dir.glob("*.tmp"))
 
@@ -184,6 +187,13 @@ def test_build_and_check_commands(toy, data_dir, capsys, monkeypatch):
     assert main(["check-data"]) == 0
     assert main(["build-data", "nope"]) == 2
     assert "valid names: toy" in capsys.readouterr().err
+
+
+def _cpuinfo_model() -> str:
+    for line in open("/proc/cpuinfo", encoding="utf-8"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return ""
 
 
 def _edit_json(directory, change):
