@@ -6,10 +6,12 @@ With no argument, prints the ImageNet and CIFAR families; with a model name, its
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import multiprocessing
 import os
 import sys
 import time
+from pathlib import Path
 
 from model.api import cifar_table, family_table, shape_trace_record
 from model.measure import model_names
@@ -109,7 +111,10 @@ def build_data(arguments: list[str]) -> int:
     failed: set[str] = set()
     failures = 0
 
+    times: dict[str, tuple[float, float]] = {}
+
     def report(name: str, rebuilt: bool, wall: float, cpu: float) -> None:
+        times[name] = (wall, cpu)
         state = f"rebuilt in {wall:.1f} s ({cpu:.1f} CPU s)" if rebuilt else "up to date"
         print(f"{name}: {state}", flush=True)
 
@@ -168,10 +173,33 @@ def build_data(arguments: list[str]) -> int:
                         failures += 1
                         print(f"{name}: failed ({type(error).__name__}: {error})", flush=True)
     if todo:
+        total = time.perf_counter() - started
+        processes = 1 if len(todo) <= 1 else min(jobs, len(todo))
         print(f"build-data: {len(todo) - failures} of {len(todo)} records built in "
-              f"{time.perf_counter() - started:.1f} s wall, {min(jobs, len(todo))} process(es)",
-              flush=True)
+              f"{total:.1f} s wall, {processes} process(es)", flush=True)
+        _write_times(times, total, processes)
     return 1 if failures else 0
+
+
+TIMES_FILE = Path(__file__).resolve().parent.parent / "build" / "data-times.json"
+"""Wall and CPU seconds of each record of the last ``build-data`` that built any."""
+
+
+def _write_times(times: dict[str, tuple[float, float]], total: float, processes: int) -> None:
+    from model.cache import machine
+
+    document = {
+        "total_wall_s": round(total, 1),
+        "processes": processes,
+        "machine": machine(),
+        "records": {n: {"wall_s": round(w, 1), "cpu_s": round(c, 1)} for n, (w, c) in times.items()},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    try:
+        TIMES_FILE.parent.mkdir(parents=True, exist_ok=True)
+        TIMES_FILE.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        print(f"could not write {TIMES_FILE}: {error}", file=sys.stderr)
 
 
 def check_data() -> int:

@@ -284,10 +284,11 @@ def degradation(
     weight_decay: float = WEIGHT_DECAY,
     warmup_epochs: int = WARMUP_EPOCHS,
 ) -> Degradation:
-    params = dict(
-        depths=tuple(depths), epochs=epochs, width=width, image_size=image_size,
-        batch_size=batch_size, lr=lr, weight_decay=weight_decay, warmup_epochs=warmup_epochs,
-    )
+    params = {
+        "depths": tuple(depths), "epochs": epochs, "width": width, "image_size": image_size,
+        "batch_size": batch_size, "lr": lr, "weight_decay": weight_decay,
+        "warmup_epochs": warmup_epochs,
+    }
     # Stored runs are read back when the arguments are theirs; anything else trains here.
     runs = [RUNS[s](**params) if s in RUNS else train_run(s, **params) for s in seeds]
     keys = list(runs[0].train_error)
