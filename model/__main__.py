@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from model.api import cifar_table, family_table, shape_trace_record
+from model.build import build_one, worker_init
 from model.measure import model_names
 
 USAGE = (
@@ -55,22 +56,6 @@ def print_trace(name: str) -> None:
                                           trace.stage_macs):
         print(f"{stage:<10}{_shape(shape):>18}{params:>13,}{macs / 1e6:>11.1f}")
     print(f"{'total':<10}{'':>18}{trace.total_params:>13,}{trace.total_macs / 1e6:>11.1f}")
-
-
-def _build_one(name: str, force: bool) -> tuple[str, bool, float, float]:
-    """Build one registered record in this process: (name, rebuilt, wall s, CPU s)."""
-    from model.cache import resolve_names
-
-    (function,) = resolve_names([name])
-    cpu = time.process_time()
-    result = function.build(force=force)
-    return name, result.rebuilt, result.seconds, time.process_time() - cpu
-
-
-def _worker_init() -> None:
-    import torch
-
-    torch.set_num_threads(1)
 
 
 def build_data(arguments: list[str]) -> int:
@@ -131,7 +116,7 @@ def build_data(arguments: list[str]) -> int:
                 continue
             # One broken record should not keep the others from being built.
             try:
-                report(*_build_one(function.name, force))
+                report(*build_one(function.name, force))
             except Exception as error:  # noqa: BLE001
                 failed.add(function.name)
                 failures += 1
@@ -141,7 +126,7 @@ def build_data(arguments: list[str]) -> int:
         context = multiprocessing.get_context("spawn")
         running: dict[concurrent.futures.Future, str] = {}
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo)), mp_context=context, initializer=_worker_init
+            max_workers=min(jobs, len(todo)), mp_context=context, initializer=worker_init
         ) as pool:
             while pending or running:
                 # Longest first, from the time each record took when it was last built.
@@ -158,7 +143,7 @@ def build_data(arguments: list[str]) -> int:
                         print(f"{function.name}: not built (it reads {missing}, which failed)",
                               flush=True)
                         continue
-                    running[pool.submit(_build_one, function.name, force)] = function.name
+                    running[pool.submit(build_one, function.name, force)] = function.name
                 if not running:
                     continue
                 done, _ = concurrent.futures.wait(

@@ -181,17 +181,38 @@ def test_degradation_check_rejects_runs_that_disagree_with_the_verdict() -> None
 def test_stored_weights_rebuild_the_trained_nets() -> None:
     run = degradation_module.train_run(7, depths=(8, 14), epochs=1, width=4)
     train, _ = degradation_module.training_data(7)
-    for plain, packed in ((True, run.plain_weights), (False, run.residual_weights)):
-        assert packed.dtype == np.float16
+    stored = ((True, run.plain_weights, run.plain_scales),
+              (False, run.residual_weights, run.residual_scales))
+    for plain, packed, scales in stored:
+        assert packed.dtype == np.float16 and scales.dtype == np.float32
         net = degradation_module.unpack_weights(
             degradation_module.resnet_cifar(14, plain=plain, width=4, in_channels=1,
                                             num_classes=10),
-            packed,
+            packed, scales,
         )
         assert not net.training
         assert error_rate(net, train) == run.stored_train_error[run_key(plain, 14)]
     with pytest.raises(ValueError, match="use one of"):
         degradation_module.trained_pair(99)
+
+
+def test_packed_weights_keep_huge_and_tiny_tensors() -> None:
+    # A deep plain net's batch-norm variances can exceed float16's range (65,504).
+    net = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
+    with torch.no_grad():
+        for module in net.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_var.copy_(torch.logspace(-6, 7, module.running_var.numel()))
+    packed, scales = degradation_module.pack_weights(net)
+    again = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1,
+                                            num_classes=10)
+    degradation_module.unpack_weights(again, packed, scales)
+    for (name, original), (_, restored) in zip(net.state_dict().items(),
+                                               again.state_dict().items()):
+        if original.is_floating_point():
+            assert torch.isfinite(restored).all(), name
+            scale = original.abs().max().clamp_min(1e-30)
+            assert ((restored - original).abs() <= 1e-3 * scale).all(), name
 
 
 # --- sharpening -------------------------------------------------------------------------------
@@ -249,8 +270,8 @@ def test_sharpening_small_run_is_consistent() -> None:
 # --- transfer ---------------------------------------------------------------------------------
 
 
-SMALL_TRANSFER = {"depth": 8, "width": 8, "shots": 5, "pretrain_epochs": 4,
-                  "finetune_epochs": 10, "sweep_shots": (5,)}
+SMALL_TRANSFER = {"depth": 8, "width": 8, "image_size": 8, "shots": 3, "pretrain_epochs": 8,
+                  "finetune_epochs": 20, "sweep_shots": (3,)}
 
 
 def test_transfer_small_run_has_accuracies_in_range() -> None:

@@ -193,9 +193,10 @@ def test_build_and_check_commands(toy, data_dir, capsys, monkeypatch):
 
 
 def _cpuinfo_model() -> str:
-    for line in open("/proc/cpuinfo", encoding="utf-8"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
     return ""
 
 
