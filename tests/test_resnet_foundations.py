@@ -51,9 +51,10 @@ def test_sharpening_psnr_matches_the_images() -> None:
     from slides.resnet.sharpen_photo import psnr_range_text, runs_notes
 
     runs = np.array(record.output_psnr.runs)
-    assert psnr_range_text(record.output_psnr) == "PSNR " + _mean_range(runs, 1.0, " dB", 1)
-    assert psnr_range_text(record.plain_psnr) == "PSNR " + _mean_range(
-        np.array(record.plain_psnr.runs), 1.0, " dB", 1)
+    shown = "PSNR " + _mean_range(runs, 1.0, " dB", 1).replace(" (", "\n(")
+    assert psnr_range_text(record.output_psnr) == shown
+    plain = "PSNR " + _mean_range(np.array(record.plain_psnr.runs), 1.0, " dB", 1)
+    assert psnr_range_text(record.plain_psnr) == plain.replace(" (", "\n(")
     assert f"{len(record.seeds)} times" in runs_notes(record)
     # The record stores 8-bit images; rounding moves PSNR by far less than the 0.1 dB shown.
     assert _psnr(record.blurry, record.sharp) == pytest.approx(record.psnr_blurry, abs=0.05)
@@ -219,7 +220,8 @@ def test_degradation_slide_shows_the_spread_of_the_runs() -> None:
             np.testing.assert_allclose(mean, runs.mean(axis=0))
             np.testing.assert_array_equal(low, runs.min(axis=0))
             np.testing.assert_array_equal(high, runs.max(axis=0))
-            assert legend_text(record, plain, depth) == f"{key}: {_mean_range(runs[:, -1], 100, '%', 1)}"
+            shown = f"{key}: {_mean_range(runs[:, -1], 100, '%', 1)}".replace(" (", "\n(")
+            assert legend_text(record, plain, depth) == shown
     notes = criterion_notes(record)
     assert f"mean of {len(record.seeds)} runs" in notes
     deep = max(record.depths)

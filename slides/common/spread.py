@@ -23,9 +23,10 @@ def band(plot: CurvePlot, x: np.ndarray, low: np.ndarray, high: np.ndarray, colo
     return Polygon(*upper, *reversed(lower), stroke_width=0, fill_color=color, fill_opacity=opacity)
 
 
-def mean_range(value: Spread, *, scale: float = 100.0, unit: str = "%", digits: int = 1) -> str:
-    """``62.3% (58.1-66.0%)``: the mean over seeds, then the lowest and highest run."""
+def mean_range(value: Spread, *, scale: float = 100.0, unit: str = "%", digits: int = 1,
+               sep: str = " ") -> str:
+    """``62.3% (58.1-66.0%)``: the mean over seeds, then (after ``sep``) the lowest and highest run."""
     def number(v: float) -> str:
         return f"{scale * v:.{digits}f}"
 
-    return f"{number(value.mean)}{unit} ({number(value.low)}\u2013{number(value.high)}{unit})"
+    return f"{number(value.mean)}{unit}{sep}({number(value.low)}\u2013{number(value.high)}{unit})"

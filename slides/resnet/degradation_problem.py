@@ -25,9 +25,9 @@ def degradation_data() -> Degradation:
 
 
 def legend_text(record: Degradation, plain: bool, depth: int) -> str:
-    """``plain-56: 62.3% (58.1-66.0%)``: mean final training error and its range over seeds."""
+    """``plain-56: 62.3%`` over ``(58.1-66.0%)``: mean final training error, its range over seeds."""
     key = run_key(plain, depth)
-    return f"{key}: {mean_range(record.final_train_error[key])}"
+    return f"{key}: {mean_range(record.final_train_error[key], sep=chr(10))}"
 
 
 def verdict_text(record: Degradation) -> str:
@@ -138,14 +138,14 @@ class DegradationProblem(LectureSlide):
         axes_parts = [m for m in self.plot if m is not self.plot.curves and m is not self.plot.legend]
         self.play(*(FadeIn(m) for m in axes_parts))
         self.plain_bands = self._bands(True)
-        self.add_to_back(*self.plain_bands)
+        self.bring_to_back(*self.plain_bands)
         self.play(*(Create(c) for c in self.plot.curves[:2]), *(FadeIn(b) for b in self.plain_bands),
                   FadeIn(self.plot.legend[:2]), run_time=1.5)
 
     def show_residual_curves(self) -> None:
         record = self.record
         self.residual_bands = self._bands(False)
-        self.add_to_back(*self.residual_bands)
+        self.bring_to_back(*self.residual_bands)
         self.play(*(Create(c) for c in self.plot.curves[2:]), *(FadeIn(b) for b in self.residual_bands),
                   FadeIn(self.plot.legend[2:]), run_time=1.5)
         self.verdict = self.caption(verdict_text(record), color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)

@@ -27,8 +27,8 @@ def _psnr_text(value: float) -> str:
 
 
 def psnr_range_text(value) -> str:
-    """``PSNR 28.0 dB (27.9-28.1 dB)``: the mean over seeds and the range of the runs."""
-    return "PSNR " + mean_range(value, scale=1.0, unit=" dB")
+    """``PSNR 28.0 dB`` over ``(27.9-28.1 dB)``: the mean over seeds and the range of the runs."""
+    return "PSNR " + mean_range(value, scale=1.0, unit=" dB", sep="\n")
 
 
 def runs_notes(record: Sharpening) -> str:
@@ -138,7 +138,7 @@ class SharpenPhoto(PhotoSlide):
         self.play(FadeOut(self.residual_view), FadeOut(self.blurry))
         plain = self._panel(record.plain_output, "same layers, no skip", theme.PLAIN)
         with_skip = self.output
-        target = Group(plain.copy(), with_skip.copy()).arrange(RIGHT, buff=1.5).match_y(with_skip)
+        target = Group(plain.copy(), with_skip.copy()).arrange(RIGHT, buff=2.5).match_y(with_skip)
         plain.move_to(target[0])
         self.play(with_skip.animate.move_to(target[1]))
         self.play(FadeIn(plain))

@@ -26,6 +26,20 @@ def end_label(value) -> str:
     return mean_range(value, digits=0)
 
 
+def gap_points(record: Transfer) -> float:
+    """Mean final accuracy, pretrained minus random start, in percentage points."""
+    return 100 * (record.final_transfer_accuracy.mean - record.final_scratch_accuracy.mean)
+
+
+def verdict_text(record: Transfer) -> str:
+    n = len(record.seeds)
+    if record.effect_observed:
+        return f"Over {n} seeds the pretrained start ends clearly more accurate"
+    overlap = record.final_transfer_accuracy.low <= record.final_scratch_accuracy.high
+    reason = "the runs overlap" if overlap else "the gap is within the runs' spread"
+    return f"Over {n} seeds the pretrained start is not clearly ahead: {reason}"
+
+
 def criterion_notes(record: Transfer) -> str:
     return (
         f"Each curve is the mean of {len(record.seeds)} runs with different seeds (different "
@@ -67,16 +81,17 @@ class TransferLearning(LectureSlide):
             [Series(epochs, scratch_mean, "random start", SCRATCH),
              Series(epochs, transfer_mean, "pretrained start", PRETRAINED)],
             x_label="fine-tuning epoch", y_label="validation accuracy on the new digits",
-            percent_y=True, y_range=(0.0, 1.0), width=8.0, height=4.0,
+            percent_y=True, y_range=(0.0, 1.0), width=8.0, height=3.4,
         )
         # The legend goes inside the axes, bottom right, so the end-of-curve labels have the right side.
         plot.legend.move_to(plot.axes.get_corner(DOWN + RIGHT), aligned_edge=DOWN + RIGHT).shift(0.3 * UP + 0.2 * LEFT)
-        plot.next_to(setup, DOWN, buff=0.4).set_x(0)
+        # Left of centre, so the end labels with their ranges fit on the right.
+        plot.next_to(setup, DOWN, buff=0.4).set_x(-1.0)
         scratch_curve, pretrained_curve = plot.curves
         scratch_band = band(plot, epochs, scratch_low, scratch_high, SCRATCH)
         pretrained_band = band(plot, epochs, transfer_low, transfer_high, PRETRAINED)
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))))
-        self.add_to_back(scratch_band)
+        self.bring_to_back(scratch_band)
         self.play(Create(scratch_curve), FadeIn(scratch_band), run_time=1.2)
 
         outcome = ("it ends clearly more accurate" if record.effect_observed
@@ -85,13 +100,16 @@ class TransferLearning(LectureSlide):
             notes="The same network, the same few images and the same schedule, but starting from the "
             f"pretrained weights: {outcome}. " + criterion_notes(record)
         )
-        self.add_to_back(pretrained_band)
+        self.bring_to_back(pretrained_band)
         self.play(Create(pretrained_curve), FadeIn(pretrained_band), run_time=1.2)
 
         self.next_slide(
             notes="After the last epoch, on every held-out digit from 5 to 9: the mean accuracy of the "
             f"{len(record.seeds)} runs, and in brackets the worst and best run. "
-            "With few labels, a pretrained ResNet is the usual starting point."
+            + ("With few labels, a pretrained ResNet is the usual starting point."
+               if record.effect_observed else
+               f"The gap of the means, {gap_points(record):+.0f} points, is too small against the "
+               "spread of the runs to call real on this small digits task.")
         )
         last = float(epochs[-1])
         marks = VGroup()
@@ -103,3 +121,4 @@ class TransferLearning(LectureSlide):
         if abs(marks[0][1].get_y() - marks[1][1].get_y()) < marks[0][1].height * 1.2:
             marks[0][1].next_to(marks[1][1], DOWN, buff=0.1).align_to(marks[1][1], LEFT)
         self.play(FadeIn(marks), Flash(marks[1][0], color=PRETRAINED))
+        self.play(Write(self.caption(verdict_text(record), color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)))
