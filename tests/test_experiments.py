@@ -117,8 +117,8 @@ def test_spread_matches_numpy_and_the_rule_needs_margin_and_separation() -> None
     # Ranges that overlap are never "clearly" apart, however far apart the means.
     assert not stats.clearly_larger(stats.spread([0.9, 0.9, 0.1]), stats.spread([0.2, 0.2, 0.2]))
     # Separated ranges but a gap under two pooled standard deviations: not clearly apart.
-    a, b = stats.spread([1.0, 2.0, 3.0]), stats.spread([-0.5, 0.0, 0.9])
-    pooled = math.sqrt((np.var([1, 2, 3], ddof=1) + np.var([-0.5, 0, 0.9], ddof=1)) / 2)
+    a, b = stats.spread([1.0, 1.1, 5.0]), stats.spread([0.0, 0.5, 0.9])
+    pooled = math.sqrt((np.var([1.0, 1.1, 5.0], ddof=1) + np.var([0.0, 0.5, 0.9], ddof=1)) / 2)
     assert a.low > b.high and a.mean - b.mean < 2 * pooled
     assert stats.margin(a, b) == pytest.approx(2 * pooled)
     assert not stats.clearly_larger(a, b)
