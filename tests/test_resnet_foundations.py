@@ -208,7 +208,10 @@ def test_degradation_slide_shows_the_spread_of_the_runs() -> None:
     _needs_record(degradation)
     from slides.common.spread import curve_band
     from slides.resnet.degradation_problem import (
-        criterion_notes, degradation_data, legend_text, verdict_text,
+        criterion_notes,
+        degradation_data,
+        legend_text,
+        verdict_text,
     )
 
     record = degradation_data()

@@ -94,14 +94,14 @@ def data_times() -> list[str]:
     """The model records' build times from the last `make data` that rebuilt any."""
     path = ROOT / "build" / "data-times.json"
     if not path.exists():
-        return ["\n## Model records\n", "No `make data` rebuild recorded yet "
-                "(`python -m model build-data --force` measures one)."]
+        return ["\n## Model records\n", ("No `make data` rebuild recorded yet "
+                                           "(`python -m model build-data --force` measures one).")]
     times = json.loads(path.read_text())
     machine = times["machine"]
     rows = ["\n## Model records\n",
-            f"Last rebuild ({times['created']}): {times['total_wall_s']:.0f} s wall with "
-            f"{times['processes']} processes, each on one thread; {machine['processor']}, torch CPU "
-            f"capability {machine['torch_cpu_capability']}.\n",
+            (f"Last rebuild ({times['created']}): {times['total_wall_s']:.0f} s wall with "
+             f"{times['processes']} processes, each on one thread; {machine['processor']}, torch CPU "
+             f"capability {machine['torch_cpu_capability']}.\n"),
             "| record | wall s | CPU s |", "|---|---|---|"]
     for name, t in sorted(times["records"].items(), key=lambda item: -item[1]["cpu_s"]):
         rows.append(f"| {name} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} |")
