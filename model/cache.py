@@ -308,19 +308,56 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+COMPUTE_THREADS = 1
+"""Records are computed on one thread each; ``build-data`` runs one record per core."""
+
+
 @contextmanager
 def _seeded(seed: int) -> Iterator[None]:
-    """Seed torch and ask for deterministic kernels while a record is computed."""
+    """Seed torch, ask for deterministic kernels and use one thread while a record is computed."""
     import torch
 
     previous = torch.are_deterministic_algorithms_enabled()
     previous_warn = torch.is_deterministic_algorithms_warn_only_enabled()
+    threads = torch.get_num_threads()
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.set_num_threads(COMPUTE_THREADS)
     try:
         yield
     finally:
         torch.use_deterministic_algorithms(previous, warn_only=previous_warn)
+        torch.set_num_threads(threads)
+
+
+def processor_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("model name", "Model", "Hardware") and value.strip():
+                return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    """What a record's numbers may depend on beyond the code: processor, vector kernels, threads.
+
+    Float sums depend on the processor's vector kernels, so records computed on another
+    processor differ in their last digits and, after training, in their numbers; the
+    experiments' verdicts are stated with margins taken from their seed spread for that reason.
+    """
+    import torch
+
+    return {
+        "processor": processor_model(),
+        "architecture": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "threads": COMPUTE_THREADS,
+    }
 
 
 @dataclass(frozen=True)
@@ -352,11 +389,19 @@ class CachedFunction(Generic[P, R]):
     """A function whose canonical (all-defaults) result is stored on disk; see module docs."""
 
     def __init__(
-        self, name: str, function: Callable[P, R], provenance: dict[str, Any] | None
+        self,
+        name: str,
+        function: Callable[P, R],
+        provenance: dict[str, Any] | None,
+        check: Callable[[R], str | None] | None = None,
+        needs: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.function = function
         self.provenance = dict(provenance or {})
+        self.check = check
+        self.needs = tuple(needs)
+        self.last_cpu_seconds = 0.0
         self.signature = inspect.signature(function)
         for parameter in self.signature.parameters.values():
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
@@ -407,11 +452,15 @@ class CachedFunction(Generic[P, R]):
         bound = self.signature.bind(**arguments)
         bound.apply_defaults()
         seed = bound.arguments.get("seed")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with _seeded(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0):
             record = self.function(*bound.args, **bound.kwargs)
         seconds = time.perf_counter() - start
+        self.last_cpu_seconds = time.process_time() - cpu
         _encode(record, self.record_type, self.name, {})
+        problem = self.check(record) if self.check is not None else None
+        if problem:
+            raise ValueError(f"{self.name}: the computed record is inconsistent: {problem}")
         return record, seconds
 
     def get(self, force: bool = False) -> R:
@@ -434,6 +483,14 @@ class CachedFunction(Generic[P, R]):
 
     def status(self) -> Status:
         return self._read()[0]
+
+    def last_seconds(self) -> float:
+        """Seconds the stored record took to compute (infinity when none is stored)."""
+        try:
+            seconds = json.loads(self.json_path.read_text(encoding="utf-8")).get("seconds")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            return float("inf")
+        return float(seconds) if isinstance(seconds, (int, float)) else float("inf")
 
     def _expected(self) -> dict[str, JSON]:
         return {
@@ -478,6 +535,10 @@ class CachedFunction(Generic[P, R]):
             return Status("corrupt", str(error)), None
         except (OSError, ValueError) as error:
             return Status("corrupt", f"bad npz: {error}"), None
+        # A record must agree with itself: its summaries and verdict are recomputed from its runs.
+        problem = self.check(record) if self.check is not None else None
+        if problem:
+            return Status("corrupt", problem), None
         return Status("fresh"), record
 
     def _write(self, record: R, seconds: float) -> None:
@@ -499,9 +560,10 @@ class CachedFunction(Generic[P, R]):
             "numpy_version": np.__version__,
             "python_version": platform.python_version(),
             "seconds": round(seconds, 3),
+            "cpu_seconds": round(self.last_cpu_seconds, 3),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "code_modules": sorted(code_sources(self.function.__module__)),
-            "provenance": self.provenance,
+            "provenance": {**self.provenance, "machine": machine()},
             "npz_sha256": hashlib.sha256(payload).hexdigest(),
             "record": encoded,
         }
@@ -531,12 +593,21 @@ REGISTRY: dict[str, CachedFunction[Any, Any]] = {}
 
 
 def cached(
-    name: str, provenance: dict[str, Any] | None = None
+    name: str,
+    provenance: dict[str, Any] | None = None,
+    check: Callable[[Any], str | None] | None = None,
+    needs: tuple[str, ...] = (),
 ) -> Callable[[Callable[P, R]], CachedFunction[P, R]]:
-    """Store the canonical result of the decorated function as ``<data dir>/<name>.{npz,json}``."""
+    """Store the canonical result of the decorated function as ``<data dir>/<name>.{npz,json}``.
+
+    ``check(record)`` returns why a record is inconsistent (None when it is not): a stored
+    record it rejects reads as corrupt and is rebuilt. ``needs`` names records the function
+    reads, which ``python -m model build-data`` builds first (records of imported modules
+    are found without it).
+    """
 
     def register(function: Callable[P, R]) -> CachedFunction[P, R]:
-        wrapper = CachedFunction(name, function, provenance)
+        wrapper = CachedFunction(name, function, provenance, check, needs)
         existing = REGISTRY.get(name)
         if existing is not None and _origin(existing.function) != _origin(function):
             raise ValueError(
@@ -564,6 +635,46 @@ def load_registered_modules() -> None:
         for info in pkgutil.walk_packages(getattr(package, "__path__", []), f"{package_name}."):
             if info.name.rpartition(".")[2] != "__main__":
                 importlib.import_module(info.name)
+
+
+def build_order(
+    functions: list[CachedFunction[Any, Any]],
+) -> tuple[dict[str, set[str]], list[CachedFunction[Any, Any]]]:
+    """The records ``functions`` read, transitively, and all of them in an order to build.
+
+    A record reads those named in its ``needs`` and every record defined in a project module
+    that its module imports. Returns (name -> names it reads, records dependencies first).
+    """
+    modules = {name: set(code_sources(f.function.__module__)) for name, f in REGISTRY.items()}
+    needs: dict[str, set[str]] = {}
+    for name, function in REGISTRY.items():
+        own = function.function.__module__
+        imported = {
+            other for other, f in REGISTRY.items()
+            if f.function.__module__ != own and f.function.__module__ in modules[name]
+        }
+        unknown = [n for n in function.needs if n not in REGISTRY]
+        if unknown:
+            raise KeyError(f"record {name!r} needs {unknown[0]!r}, which is not registered")
+        needs[name] = imported | set(function.needs)
+    order: list[CachedFunction[Any, Any]] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if any(f.name == name for f in order):
+            return
+        if name in visiting:
+            raise KeyError(f"records read each other in a circle through {name!r}")
+        visiting.add(name)
+        for other in sorted(needs[name]):
+            visit(other)
+        visiting.discard(name)
+        order.append(REGISTRY[name])
+
+    for function in functions:
+        visit(function.name)
+    selected = {f.name for f in order}
+    return {n: needs[n] & selected for n in selected}, order
 
 
 def resolve_names(names: list[str]) -> list[CachedFunction[Any, Any]]:

@@ -42,7 +42,9 @@ def seeded(seed: int) -> Iterator[None]:
 
     One thread because these nets are tiny: on two shared cores a second OpenMP thread
     mostly waits at barriers (measured 10-20x slower under load, barely faster when idle),
-    and single-threaded reductions give the same sums on any machine.
+    and ``build-data`` runs one record per core instead. One thread makes a run repeat
+    exactly on the same processor; another processor (other vector kernels) sums in another
+    order, so its numbers differ, which is why every verdict is judged against seed spread.
     """
     was_deterministic = torch.are_deterministic_algorithms_enabled()
     was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
