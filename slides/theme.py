@@ -112,6 +112,25 @@ MARGIN = 0.4
 GAP = 0.3
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of an sRGB ``#RRGGBB`` colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours, from 1 to 21."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """White or black, whichever reads better on ``fill`` (digits written into a heat-coloured
+    cell). Only the two extremes reach 4.5:1 on every fill, mid-tones included."""
+    return max(("#FFFFFF", "#000000"), key=lambda colour: contrast(colour, fill))
+
+
 def apply() -> None:
     """Make manim draw in this theme: the background, and the colour of anything drawn
     without one (manim's default is white, which would vanish on the light theme)."""

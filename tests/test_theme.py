@@ -149,3 +149,32 @@ def test_make_with_an_unknown_theme_is_one_clear_line() -> None:
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     assert result.returncode != 0 and len(lines) == 1, lines
     assert "unknown THEME 'sepia'" in lines[0] and "THEME=light" in lines[0]
+
+
+@pytest.mark.parametrize("theme_name", ["dark", "light"])
+def test_digits_on_heat_coloured_cells_stay_readable(theme_name: str) -> None:
+    # Every fill a diverging or sequential heat map can take, from one end to the other: the
+    # digits written on it get at least 4.5:1, by the contrast formula written out here.
+    code = f"""
+import os, sys
+os.environ["LECTURE_THEME"] = "{theme_name}"
+from slides import theme
+from slides.common.grids import value_color
+from slides.common.heatmaps import sequential_color
+
+def lum(c):
+    ch = [int(c.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    ch = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in ch]
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+
+worst = 21.0
+for i in range(-20, 21):
+    for fill in (value_color(i / 20, -1, 1), sequential_color(abs(i) / 20, 0, 1)):
+        fill = fill.to_hex()
+        a, b = sorted((lum(theme.text_on(fill)), lum(fill)), reverse=True)
+        worst = min(worst, (a + 0.05) / (b + 0.05))
+print(worst)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) >= 4.5

@@ -44,12 +44,15 @@ class NumberGrid(VGroup):
             for c in range(cols):
                 square = Square(side_length=cell, stroke_color=color, stroke_width=2)
                 square.move_to(np.array([c * cell, -r * cell, 0.0]))
+                ink = theme.TEXT
                 if heat:
-                    square.set_fill(value_color(self.values[r, c], low, high), opacity=1.0)
+                    fill = value_color(self.values[r, c], low, high)
+                    square.set_fill(fill, opacity=1.0)
+                    ink = theme.text_on(fill.to_hex())
                 self.cells.add(square)
                 if show_values:
                     text = Text(format_value(self.values[r, c], decimals), font=theme.MONO_FONT,
-                                font_size=max(font_size, theme.MIN_FONT), color=theme.TEXT)
+                                font_size=max(font_size, theme.MIN_FONT), color=ink)
                     fit(text, width=cell * 0.86).move_to(square)
                     self.numbers.add(text)
         self.add(self.cells, self.numbers)

@@ -46,11 +46,11 @@ class HeatMap(VGroup):
                 value = self.values[r, c]
                 square = Square(side_length=cell, stroke_color=theme.MUTED, stroke_width=2)
                 square.move_to(np.array([c * cell, -r * cell, 0.0]))
-                square.set_fill(sequential_color(value, low, high, color=color), opacity=1.0)
-                # Dark digits on bright cells, light digits on dark ones, so both stay legible.
-                bright = (value - low) > 0.55 * (high - low)
+                fill = sequential_color(value, low, high, color=color)
+                square.set_fill(fill, opacity=1.0)
+                # Dark digits on bright cells, light digits on dark ones, whichever contrasts more.
                 text = Text(format_value(value, decimals), font=theme.MONO_FONT, font_size=size,
-                            color=theme.BACKGROUND if bright else theme.TEXT)
+                            color=theme.text_on(fill.to_hex()))
                 fit(text, width=cell * 0.86).move_to(square)
                 self.cells.add(square)
                 self.numbers.add(text)
