@@ -1,0 +1,137 @@
+"""The training loss around the trained plain and residual nets: a surface turning in 3D, then
+the same two surfaces as contour maps with one set of levels, and how rough each one is."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DEGREES, DOWN, LEFT, OUT, RIGHT, TAU, UP, Create, Dot, FadeIn, Rotate, VGroup, Write, linear,
+)
+
+from model.experiments import landscape as experiment
+from slides import theme
+from slides.base import LectureSlide, LectureThreeDSlide
+from slides.common.contours import ContourMap
+from slides.common.surfaces import GridSurface
+from slides.common.text import label
+
+SOURCE = "Li, Xu, Taylor, Studer, Goldstein 2018, arXiv:1712.09913"
+SHOWN_SEED_INDEX = 0  # the surfaces drawn are those of the first seed; the numbers cover all
+
+
+def landscape_data() -> experiment.LossLandscape:
+    """The loss-landscape experiment's canonical (cached) record."""
+    return experiment.loss_landscape()
+
+
+def shown_surfaces(record: experiment.LossLandscape) -> tuple[np.ndarray, np.ndarray]:
+    seed = record.seeds[SHOWN_SEED_INDEX]
+    return (record.surfaces[experiment.surface_key(True, seed)],
+            record.surfaces[experiment.surface_key(False, seed)])
+
+
+def height_cap(record: experiment.LossLandscape) -> float:
+    """One cut for both surfaces: the lower of the two surfaces' highest points, so neither
+    net's relief is flattened by the other's scale."""
+    plain, residual = shown_surfaces(record)
+    return float(min(plain.max(), residual.max()))
+
+
+def contour_levels(record: experiment.LossLandscape, count: int = 12) -> list[float]:
+    """The same levels for both maps: evenly spaced in log loss from the lowest point to the cap."""
+    plain, residual = shown_surfaces(record)
+    low = max(float(min(plain.min(), residual.min())), 1e-4)
+    return [float(v) for v in np.geomspace(low * 1.05, height_cap(record), count)]
+
+
+def percent(value: float) -> str:
+    return f"{100 * float(value):.0f}%"
+
+
+def roughness_line(record: experiment.LossLandscape, kind: str) -> str:
+    return (f"not locally convex: {percent(record.fraction_mean[kind])} of the grid "
+            f"({percent(record.fraction_min[kind])}\u2013{percent(record.fraction_max[kind])})")
+
+
+def net_name(record: experiment.LossLandscape, kind: str) -> str:
+    return f"{kind}-{record.depth}"
+
+
+class LossLandscape(LectureThreeDSlide):
+    def construct(self) -> None:
+        record = landscape_data()
+        self.next_slide(
+            notes="Why do skips make training easier? Look at the ground the optimiser walks on. "
+            f"Around each trained {record.depth}-layer net we measured the training loss on a grid: "
+            "move every weight along two random directions, each filter scaled to its own size, as "
+            "Li and colleagues did in 2018. Left the plain net, right the same net with skips, "
+            "one height scale for both."
+        )
+        self.set_camera_orientation(phi=62 * DEGREES, theta=-90 * DEGREES, zoom=0.95)
+        heading = self.title("The loss around a trained net")
+        plain_values, residual_values = shown_surfaces(record)
+        cap = height_cap(record)
+        surfaces = []
+        for values, kind, color, x in ((plain_values, "plain", theme.PLAIN, -3.6),
+                                       (residual_values, "residual", theme.RESIDUAL, 3.6)):
+            surface = GridSurface(values, record.coordinates, z_max=cap, color=color, side=5.0, height=2.6)
+            surface.shift(x * RIGHT + 0.6 * UP)
+            surfaces.append(surface)
+        names = VGroup(
+            label(net_name(record, "plain"), color=theme.PLAIN, size=theme.BODY_FONT),
+            label(net_name(record, "residual"), color=theme.RESIDUAL, size=theme.BODY_FONT),
+        )
+        names[0].move_to(3.6 * LEFT + 2.4 * DOWN)
+        names[1].move_to(3.6 * RIGHT + 2.4 * DOWN)
+        source = self.caption(f"loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082, a, b in "
+                              f"[\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}]; {SOURCE}")
+        self.add_fixed_in_frame_mobjects(heading, names, source)
+        self.remove(heading, names, source)
+        self.play(Write(heading), FadeIn(names), FadeIn(source))
+        self.play(*(Create(s, lag_ratio=0.01) for s in surfaces), run_time=2.0)
+        self.surfaces = surfaces
+
+        self.next_slide(
+            loop=True,
+            notes="Let it turn while you talk. The plain net's loss is a rugged, folded terrain: "
+            "a step in the wrong direction climbs a wall. With skips the same weights sit in a "
+            "smooth, nearly convex bowl, so gradient descent has an easy way down.",
+        )
+        self.play(*(Rotate(s, angle=TAU, axis=OUT, about_point=s.get_center()) for s in surfaces),
+                  run_time=12, rate_func=linear)
+
+
+class LandscapeContours(LectureSlide):
+    def construct(self) -> None:
+        record = landscape_data()
+        seeds = len(record.seeds)
+        self.next_slide(
+            notes="The same two surfaces seen from above, like a hiking map, with the same contour "
+            "levels on both. The dot is the trained net. Count how often the surface bends down "
+            f"somewhere: on the plain net {percent(record.fraction_mean['plain'])} of the grid is "
+            f"not locally convex, with skips {percent(record.fraction_mean['residual'])}, averaged "
+            f"over {seeds} seeds (ranges in brackets). {record.summary}"
+        )
+        heading = self.title("Seen from above: one set of contour levels")
+        levels = contour_levels(record)
+        plain_values, residual_values = shown_surfaces(record)
+        panels = VGroup()
+        for values, kind, color in ((plain_values, "plain", theme.PLAIN),
+                                    (residual_values, "residual", theme.RESIDUAL)):
+            contour = ContourMap(values, record.coordinates, record.coordinates, levels=levels, height=4.4,
+                                 low_color=color, high_color=theme.MUTED,
+                                 x_label="direction 1", y_label="direction 2")
+            centre = Dot(contour.point(0.0, 0.0), radius=0.09, color=theme.HIGHLIGHT)
+            name = label(net_name(record, kind), color=color, size=theme.BODY_FONT)
+            rough = label(roughness_line(record, kind), size=theme.LABEL_FONT)
+            panel = VGroup(name, VGroup(contour, centre), rough).arrange(DOWN, buff=0.2)
+            panels.add(panel)
+        panels.arrange(RIGHT, buff=0.8).next_to(heading, DOWN, buff=0.25)
+        if panels.width > 13.6:
+            panels.scale_to_fit_width(13.6)
+        source = self.caption(f"{seeds} seeds, ranges over seeds; method of {SOURCE}")
+        self.play(Write(heading), FadeIn(source))
+        for panel in panels:
+            self.play(FadeIn(panel[0]), FadeIn(panel[1][0].frame), FadeIn(panel[1][0].labels), run_time=0.5)
+            self.play(Create(panel[1][0].contours), FadeIn(panel[1][1]), run_time=1.5)
+            self.play(FadeIn(panel[2]), run_time=0.5)
