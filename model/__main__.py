@@ -6,12 +6,15 @@ With no argument, prints the ImageNet and CIFAR families; with a model name, its
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import multiprocessing
 import os
 import sys
 import time
+from pathlib import Path
 
 from model.api import cifar_table, family_table, shape_trace_record
+from model.build import build_one, worker_init
 from model.measure import model_names
 
 USAGE = (
@@ -55,22 +58,6 @@ def print_trace(name: str) -> None:
     print(f"{'total':<10}{'':>18}{trace.total_params:>13,}{trace.total_macs / 1e6:>11.1f}")
 
 
-def _build_one(name: str, force: bool) -> tuple[str, bool, float, float]:
-    """Build one registered record in this process: (name, rebuilt, wall s, CPU s)."""
-    from model.cache import resolve_names
-
-    (function,) = resolve_names([name])
-    cpu = time.process_time()
-    result = function.build(force=force)
-    return name, result.rebuilt, result.seconds, time.process_time() - cpu
-
-
-def _worker_init() -> None:
-    import torch
-
-    torch.set_num_threads(1)
-
-
 def build_data(arguments: list[str]) -> int:
     """Rebuild stale records (all, or NAME ... and the records they read), one process per core.
 
@@ -109,7 +96,10 @@ def build_data(arguments: list[str]) -> int:
     failed: set[str] = set()
     failures = 0
 
+    times: dict[str, tuple[float, float]] = {}
+
     def report(name: str, rebuilt: bool, wall: float, cpu: float) -> None:
+        times[name] = (wall, cpu)
         state = f"rebuilt in {wall:.1f} s ({cpu:.1f} CPU s)" if rebuilt else "up to date"
         print(f"{name}: {state}", flush=True)
 
@@ -126,7 +116,7 @@ def build_data(arguments: list[str]) -> int:
                 continue
             # One broken record should not keep the others from being built.
             try:
-                report(*_build_one(function.name, force))
+                report(*build_one(function.name, force))
             except Exception as error:  # noqa: BLE001
                 failed.add(function.name)
                 failures += 1
@@ -136,7 +126,7 @@ def build_data(arguments: list[str]) -> int:
         context = multiprocessing.get_context("spawn")
         running: dict[concurrent.futures.Future, str] = {}
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo)), mp_context=context, initializer=_worker_init
+            max_workers=min(jobs, len(todo)), mp_context=context, initializer=worker_init
         ) as pool:
             while pending or running:
                 # Longest first, from the time each record took when it was last built.
@@ -153,7 +143,7 @@ def build_data(arguments: list[str]) -> int:
                         print(f"{function.name}: not built (it reads {missing}, which failed)",
                               flush=True)
                         continue
-                    running[pool.submit(_build_one, function.name, force)] = function.name
+                    running[pool.submit(build_one, function.name, force)] = function.name
                 if not running:
                     continue
                 done, _ = concurrent.futures.wait(
@@ -168,10 +158,33 @@ def build_data(arguments: list[str]) -> int:
                         failures += 1
                         print(f"{name}: failed ({type(error).__name__}: {error})", flush=True)
     if todo:
+        total = time.perf_counter() - started
+        processes = 1 if len(todo) <= 1 else min(jobs, len(todo))
         print(f"build-data: {len(todo) - failures} of {len(todo)} records built in "
-              f"{time.perf_counter() - started:.1f} s wall, {min(jobs, len(todo))} process(es)",
-              flush=True)
+              f"{total:.1f} s wall, {processes} process(es)", flush=True)
+        _write_times(times, total, processes)
     return 1 if failures else 0
+
+
+TIMES_FILE = Path(__file__).resolve().parent.parent / "build" / "data-times.json"
+"""Wall and CPU seconds of each record of the last ``build-data`` that built any."""
+
+
+def _write_times(times: dict[str, tuple[float, float]], total: float, processes: int) -> None:
+    from model.cache import machine
+
+    document = {
+        "total_wall_s": round(total, 1),
+        "processes": processes,
+        "machine": machine(),
+        "records": {n: {"wall_s": round(w, 1), "cpu_s": round(c, 1)} for n, (w, c) in times.items()},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    try:
+        TIMES_FILE.parent.mkdir(parents=True, exist_ok=True)
+        TIMES_FILE.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        print(f"could not write {TIMES_FILE}: {error}", file=sys.stderr)
 
 
 def check_data() -> int:

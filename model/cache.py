@@ -401,6 +401,7 @@ class CachedFunction(Generic[P, R]):
         self.provenance = dict(provenance or {})
         self.check = check
         self.needs = tuple(needs)
+        self.last_cpu_seconds = 0.0
         self.signature = inspect.signature(function)
         for parameter in self.signature.parameters.values():
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
@@ -451,10 +452,11 @@ class CachedFunction(Generic[P, R]):
         bound = self.signature.bind(**arguments)
         bound.apply_defaults()
         seed = bound.arguments.get("seed")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with _seeded(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0):
             record = self.function(*bound.args, **bound.kwargs)
         seconds = time.perf_counter() - start
+        self.last_cpu_seconds = time.process_time() - cpu
         _encode(record, self.record_type, self.name, {})
         problem = self.check(record) if self.check is not None else None
         if problem:
@@ -558,6 +560,7 @@ class CachedFunction(Generic[P, R]):
             "numpy_version": np.__version__,
             "python_version": platform.python_version(),
             "seconds": round(seconds, 3),
+            "cpu_seconds": round(self.last_cpu_seconds, 3),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "code_modules": sorted(code_sources(self.function.__module__)),
             "provenance": {**self.provenance, "machine": machine()},

@@ -42,8 +42,11 @@ class Bad:
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
+    import model.__main__
+
     monkeypatch.setenv(cache.DATA_DIR_ENV, str(tmp_path))
     monkeypatch.setattr(cache, "REGISTRY", {})
+    monkeypatch.setattr(model.__main__, "TIMES_FILE", tmp_path / "build" / "data-times.json")
     return tmp_path
 
 
@@ -190,9 +193,10 @@ def test_build_and_check_commands(toy, data_dir, capsys, monkeypatch):
 
 
 def _cpuinfo_model() -> str:
-    for line in open("/proc/cpuinfo", encoding="utf-8"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
     return ""
 
 
@@ -201,3 +205,68 @@ def _edit_json(directory, change):
     document = json.loads(path.read_text())
     change(document)
     path.write_text(json.dumps(document))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    runs: list[float]
+    mean: float
+    above_half: bool
+
+
+def test_a_record_whose_runs_disagree_with_its_verdict_is_rejected(data_dir, capsys):
+    def check(record: Verdict) -> str | None:
+        if record.mean != sum(record.runs) / len(record.runs):
+            return "the mean is not that of its runs"
+        if record.above_half != (record.mean > 0.5):
+            return "the verdict disagrees with the runs"
+        return None
+
+    @cache.cached("verdict", check=check)
+    def verdict(*, seed: int = 0) -> Verdict:
+        runs = [0.6, 0.7, 0.8]
+        return Verdict(runs, sum(runs) / 3, True)
+
+    verdict()
+    assert verdict.status().state == "fresh"
+    document = json.loads((data_dir / "verdict.json").read_text())
+    document["record"]["runs"] = [0.25, 0.25, 0.25]
+    document["record"]["mean"] = 0.25
+    (data_dir / "verdict.json").write_text(json.dumps(document))
+    assert verdict.status() == cache.Status("corrupt", "the verdict disagrees with the runs")
+    capsys.readouterr()
+    assert verdict().runs == [0.6, 0.7, 0.8]  # rebuilt
+    assert "verdict.json is corrupt (the verdict disagrees" in capsys.readouterr().err
+
+    @cache.cached("inconsistent", check=check)
+    def inconsistent(*, seed: int = 0) -> Verdict:
+        return Verdict([0.25, 0.75], 0.5, True)
+
+    with pytest.raises(ValueError, match="inconsistent: the verdict disagrees"):
+        inconsistent()
+    assert not (data_dir / "inconsistent.json").exists()
+
+
+def test_build_data_builds_what_a_record_needs_first(data_dir, capsys, monkeypatch):
+    monkeypatch.setattr(cache, "REGISTERING_PACKAGES", ())
+    built = []
+
+    @cache.cached("part")
+    def part(*, seed: int = 0) -> Inner:
+        built.append("part")
+        return Inner("part", np.arange(3))
+
+    @cache.cached("whole", needs=("part",))
+    def whole(*, seed: int = 0) -> Inner:
+        built.append("whole")
+        return Inner("whole", part().values * 2)
+
+    needs, order = cache.build_order([whole])
+    assert [f.name for f in order] == ["part", "whole"] and needs == {"part": set(), "whole": {"part"}}
+    assert main(["build-data", "--jobs=1", "whole"]) == 0
+    assert built == ["part", "whole"]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("part: rebuilt in ") and out[1].startswith("whole: rebuilt in ")
+    assert out[2].startswith("build-data: 2 of 2 records built in ")
+    assert main(["build-data", "--jobs=x"]) == 2
+    assert "--jobs needs a whole number" in capsys.readouterr().err

@@ -145,16 +145,25 @@ def test_gradient_flow_of_a_small_net_matches_autograd() -> None:
 
 def test_transfer_record_holds_accuracies() -> None:
     from model.experiments import transfer as experiment
-    from slides.resnet.transfer_learning import transfer_data
+    from slides.common.spread import curve_band
+    from slides.resnet.transfer_learning import criterion_notes, end_label, transfer_data
 
     _fresh_or_skip(experiment.transfer)
     record = transfer_data()
-    for curve in (record.transfer_accuracy, record.scratch_accuracy):
-        curve = np.asarray(curve)
-        assert curve.shape == (record.finetune_epochs,)
+    for curve, final in ((record.transfer_accuracy, record.final_transfer_accuracy),
+                         (record.scratch_accuracy, record.final_scratch_accuracy)):
+        curve = np.asarray(curve, dtype=np.float64)
+        assert curve.shape == (len(record.seeds), record.finetune_epochs)
         assert np.isfinite(curve).all() and (curve >= 0).all() and (curve <= 1).all()
-    assert record.final_transfer_accuracy == pytest.approx(float(record.transfer_accuracy[-1]))
-    assert record.final_scratch_accuracy == pytest.approx(float(record.scratch_accuracy[-1]))
+        assert final.runs == pytest.approx(curve[:, -1].tolist())
+        # The band and the end label on the slide are the spread of the runs.
+        mean, low, high = curve_band(curve)
+        np.testing.assert_allclose(mean, curve.mean(axis=0))
+        np.testing.assert_array_equal(low, curve.min(axis=0))
+        np.testing.assert_array_equal(high, curve.max(axis=0))
+        last = curve[:, -1] * 100
+        assert end_label(final) == f"{last.mean():.0f}% ({last.min():.0f}\u2013{last.max():.0f}%)"
+    assert f"mean of {len(record.seeds)} runs" in criterion_notes(record)
     assert record.n_target_train == record.shots * len(record.target_classes)
 
 

@@ -75,22 +75,35 @@ def _float_state(net: torch.nn.Module) -> list[tuple[str, torch.Tensor]]:
     return [(k, v) for k, v in net.state_dict().items() if v.is_floating_point()]
 
 
-def pack_weights(net: torch.nn.Module) -> np.ndarray:
-    """Every floating-point parameter and buffer of ``net``, flattened, as float16."""
-    return np.concatenate(
-        [v.detach().reshape(-1).numpy().astype(np.float16) for _, v in _float_state(net)]
-    )
+def pack_weights(net: torch.nn.Module) -> tuple[np.ndarray, np.ndarray]:
+    """Every floating-point parameter and buffer of ``net``, flattened: (float16 values, float32
+    scales). Each tensor is divided by its largest magnitude (its scale) before rounding to
+    float16, so a huge batch-norm variance in a deep plain net neither overflows nor loses digits.
+    """
+    values, scales = [], []
+    for _, v in _float_state(net):
+        flat = v.detach().reshape(-1).double().numpy()
+        scale = float(np.abs(flat).max()) if flat.size else 0.0
+        scale = scale if scale > 0.0 else 1.0
+        values.append((flat / scale).astype(np.float16))
+        scales.append(scale)
+    return np.concatenate(values), np.asarray(scales, dtype=np.float32)
 
 
-def unpack_weights(net: torch.nn.Module, packed: np.ndarray) -> torch.nn.Module:
+def unpack_weights(
+    net: torch.nn.Module, packed: np.ndarray, scales: np.ndarray
+) -> torch.nn.Module:
     """Load weights written by ``pack_weights`` into a net of the same design; eval mode."""
     entries = _float_state(net)
     expected = sum(v.numel() for _, v in entries)
-    if packed.shape != (expected,):
-        raise ValueError(f"stored weights have {packed.size} values, the net needs {expected}")
+    if packed.shape != (expected,) or scales.shape != (len(entries),):
+        raise ValueError(
+            f"stored weights have {packed.size} values in {scales.size} tensors, "
+            f"the net needs {expected} in {len(entries)}"
+        )
     state, start = {}, 0
-    for name, value in entries:
-        chunk = packed[start : start + value.numel()].astype(np.float32)
+    for (name, value), scale in zip(entries, scales):
+        chunk = packed[start : start + value.numel()].astype(np.float32) * np.float32(scale)
         state[name] = torch.from_numpy(chunk).reshape(value.shape)
         start += value.numel()
     net.load_state_dict(state, strict=False)
@@ -110,9 +123,12 @@ class DegradationRun:
     train_error: dict[str, np.ndarray]
     val_error: dict[str, np.ndarray]
     train_loss: dict[str, np.ndarray]  # mean cross-entropy over each epoch's batches
-    # float16 weights of the deepest plain and residual nets (see pack_weights)
+    # weights of the deepest plain and residual nets: float16 values, float32 per-tensor
+    # scales (see pack_weights)
     plain_weights: np.ndarray
+    plain_scales: np.ndarray
     residual_weights: np.ndarray
+    residual_scales: np.ndarray
     # training error of those nets after their weights went through float16
     stored_train_error: dict[str, float]
 
@@ -148,7 +164,7 @@ def train_run(
     stored_error = {}
     for plain in (True, False):
         with seeded(seed):
-            net = unpack_weights(_net(plain, max(depths), width), deepest[plain])
+            net = unpack_weights(_net(plain, max(depths), width), *deepest[plain])
             stored_error[run_key(plain, max(depths))] = error_rate(net, train)
     return DegradationRun(
         seed=seed,
@@ -160,8 +176,10 @@ def train_run(
         train_error=train_error,
         val_error=val_error,
         train_loss=train_loss,
-        plain_weights=deepest[True],
-        residual_weights=deepest[False],
+        plain_weights=deepest[True][0],
+        plain_scales=deepest[True][1],
+        residual_weights=deepest[False][0],
+        residual_scales=deepest[False][1],
         stored_train_error=stored_error,
     )
 
@@ -193,17 +211,19 @@ RUNS: dict[int, CachedFunction] = {seed: _run_record(seed) for seed in SEEDS}
 def trained_pair(seed: int) -> tuple[torch.nn.Module, torch.nn.Module]:
     """(plain, residual): the deepest nets trained by the degradation recipe, eval mode.
 
-    ``seed`` must be one of ``SEEDS``; the weights come from that seed's stored run (float16,
-    so the nets' training error is ``stored_train_error``, within a fraction of a point of
-    the run's own final error). The data they were trained on is ``training_data(seed)``.
+    ``seed`` must be one of ``SEEDS``; the weights come from that seed's stored run (scaled
+    float16, so the nets' training error is ``stored_train_error``, within a fraction of a
+    point of the run's own final error). The data they were trained on is ``training_data(seed)``.
     """
     if seed not in RUNS:
         raise ValueError(f"seed {seed} has no stored run; use one of {SEEDS}")
     run = RUNS[seed]()
     depth = max(run.depths)
     with seeded(seed):
-        plain = unpack_weights(_net(True, depth, run.width), run.plain_weights)
-        residual = unpack_weights(_net(False, depth, run.width), run.residual_weights)
+        plain = unpack_weights(_net(True, depth, run.width), run.plain_weights, run.plain_scales)
+        residual = unpack_weights(
+            _net(False, depth, run.width), run.residual_weights, run.residual_scales
+        )
     return plain, residual
 
 
@@ -284,10 +304,11 @@ def degradation(
     weight_decay: float = WEIGHT_DECAY,
     warmup_epochs: int = WARMUP_EPOCHS,
 ) -> Degradation:
-    params = dict(
-        depths=tuple(depths), epochs=epochs, width=width, image_size=image_size,
-        batch_size=batch_size, lr=lr, weight_decay=weight_decay, warmup_epochs=warmup_epochs,
-    )
+    params = {
+        "depths": tuple(depths), "epochs": epochs, "width": width, "image_size": image_size,
+        "batch_size": batch_size, "lr": lr, "weight_decay": weight_decay,
+        "warmup_epochs": warmup_epochs,
+    }
     # Stored runs are read back when the arguments are theirs; anything else trains here.
     runs = [RUNS[s](**params) if s in RUNS else train_run(s, **params) for s in seeds]
     keys = list(runs[0].train_error)

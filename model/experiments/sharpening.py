@@ -4,6 +4,11 @@ A small fully convolutional net is trained to undo a known Gaussian blur on patc
 bundled photos, once as output = input + F(input) and once as output = F(input) with the
 same layers, data, optimiser and number of steps. Both are judged on a photo that was never
 seen in training (the cameraman), by PSNR against the sharp original.
+
+Both nets are trained with every seed in ``SEEDS`` (the seed picks the initial weights and
+the stream of training patches). The record keeps every run's scores, their mean and
+spread, and the images of the first seed's run; the verdict compares the runs' PSNRs with
+a margin taken from their spread (``model.experiments.spread``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from model.cache import cached
+from model.experiments import spread as stats
 from model.experiments.datasets import (
     PHOTO_LICENCES,
     gaussian_blur,
@@ -25,6 +31,9 @@ from model.experiments.datasets import (
     seeded,
     to_uint8,
 )
+from model.experiments.spread import Spread
+
+SEEDS = (0, 1, 2)
 
 TRAIN_PHOTOS = (
     "astronaut", "coffee", "chelsea", "rocket", "coins", "text", "brick", "grass", "gravel"
@@ -32,6 +41,12 @@ TRAIN_PHOTOS = (
 TEST_PHOTO = "camera"
 # (row, column) of the top-left corner of the evaluation crop: the cameraman's face and camera.
 TEST_CROP_ORIGIN = (60, 150)
+
+CRITERION = (
+    "The skip helps when the PSNR of the net with the skip (output = input + F(input)) is "
+    "clearly larger than that of the same layers without it, and clearly larger than the "
+    "blurry input's, over every seed. " + stats.RULE
+)
 
 
 class SharpeningNet(nn.Module):
@@ -108,9 +123,10 @@ def train_sharpener(
 
 @dataclass(frozen=True)
 class Sharpening:
-    """Images are uint8 (crop, crop) grey crops of the held-out photo, 0 = black."""
+    """Images are uint8 (crop, crop) grey crops of the held-out photo, 0 = black, from the run
+    of the first seed (``seeds[0]``); the scores and loss curves cover every seed."""
 
-    seed: int
+    seeds: tuple[int, ...]
     steps: int
     sigma: float
     depth: int
@@ -125,12 +141,19 @@ class Sharpening:
     output: np.ndarray  # uint8 (crop, crop): clip(blurry / 255 + residual) in bytes
     residual: np.ndarray  # float16 (crop, crop): F(input), in units of full scale (1 = white)
     plain_output: np.ndarray  # uint8 (crop, crop): F(input) of the net without the skip
-    # PSNR in dB against `sharp`, computed from the stored uint8 images
+    # PSNR in dB against `sharp`, computed from the stored uint8 images (first seed's run)
     psnr_blurry: float
     psnr_output: float  # residual net
     psnr_plain: float  # same layers without the skip
-    loss_curve: np.ndarray  # float32 (steps,): training MSE of the residual net
-    plain_loss_curve: np.ndarray  # float32 (steps,): training MSE of the plain net
+    # PSNR of every seed's run (in `seeds` order), with mean and spread
+    output_psnr: Spread
+    plain_psnr: Spread
+    loss_curve: np.ndarray  # float32 (seeds, steps): training MSE of the residual nets
+    plain_loss_curve: np.ndarray  # float32 (seeds, steps): training MSE of the plain nets
+    sharpens: bool  # the skip net's PSNR clearly above the blurry input's
+    skip_helps: bool  # the skip net's PSNR clearly above the plain net's
+    effect_observed: bool  # both
+    criterion: str
     first_layer_weight: np.ndarray  # float32 (width, 1, 3, 3): residual net's first filters
     first_layer_bias: np.ndarray  # float32 (width,)
     # uint8 (width, crop, crop): relu(first conv) of the blurry crop, each map scaled by its
@@ -140,6 +163,39 @@ class Sharpening:
     first_layer_max: np.ndarray
 
 
+def verdict(output_psnr: Spread, plain_psnr: Spread, psnr_blurry: float) -> tuple[bool, bool]:
+    """(sharpens, skip helps) by the criterion."""
+    blurry = stats.spread([psnr_blurry] * len(output_psnr.runs))
+    return stats.clearly_larger(output_psnr, blurry), stats.clearly_larger(output_psnr, plain_psnr)
+
+
+def check(record: Sharpening) -> str | None:
+    """Why a record is inconsistent (scores or verdict not those of its runs), or None."""
+    n = len(record.seeds)
+    if len(record.output_psnr.runs) != n or len(record.plain_psnr.runs) != n:
+        return "the scores do not hold one run per seed"
+    if not record.loss_curve.shape == record.plain_loss_curve.shape == (n, record.steps):
+        return "the loss curves do not hold one row per seed"
+    sharp = record.sharp / 255.0
+    for image, shown in (
+        (record.blurry, record.psnr_blurry),
+        (record.output, record.psnr_output),
+        (record.plain_output, record.psnr_plain),
+    ):
+        if not math.isclose(psnr(image / 255.0, sharp), shown, abs_tol=1e-9):
+            return "a stored PSNR is not that of its image"
+    for stored, shown in ((record.output_psnr, record.psnr_output),
+                          (record.plain_psnr, record.psnr_plain)):
+        if not stats.agrees(stored, stored.runs) or not math.isclose(stored.runs[0], shown):
+            return "a PSNR summary is not that of its runs"
+    sharpens, helps = verdict(record.output_psnr, record.plain_psnr, record.psnr_blurry)
+    if (sharpens, helps, sharpens and helps) != (
+        record.sharpens, record.skip_helps, record.effect_observed
+    ):
+        return "the verdict disagrees with the runs"
+    return None
+
+
 @cached(
     "sharpening",
     provenance={
@@ -147,11 +203,13 @@ class Sharpening:
         + ", ".join(TRAIN_PHOTOS)
         + f"; held-out test {TEST_PHOTO}",
         "licence": "; ".join(f"{n}: {PHOTO_LICENCES[n]}" for n in (*TRAIN_PHOTOS, TEST_PHOTO)),
+        "criterion": CRITERION,
     },
+    check=check,
 )
 def sharpening(
     *,
-    seed: int = 0,
+    seeds: tuple[int, ...] = SEEDS,
     steps: int = 600,
     sigma: float = 2.0,
     depth: int = 6,
@@ -161,34 +219,44 @@ def sharpening(
     lr: float = 2e-3,
     crop: int = 160,
 ) -> Sharpening:
-    common = dict(
-        steps=steps, seed=seed, sigma=sigma, depth=depth, width=width,
-        batch_size=batch_size, patch_size=patch_size, lr=lr,
-    )
-    net, loss_curve = train_sharpener(skip=True, **common)
-    plain, plain_loss_curve = train_sharpener(skip=False, **common)
-
-    # Run on the whole held-out photo, then crop, so the crop has no zero-padding artefacts.
     sharp_full = photo(TEST_PHOTO)
     blurry_full = torch.from_numpy(gaussian_blur(sharp_full, sigma))[None, None]
     r, c = TEST_CROP_ORIGIN
     window = (slice(r, r + crop), slice(c, c + crop))
-    with seeded(seed), torch.no_grad():
-        residual = net.residual(blurry_full)[0, 0].numpy()[window]
-        plain_out = plain(blurry_full)[0, 0].numpy()[window]
-        maps = F.relu(net.convs[0](blurry_full))[0].numpy()[(slice(None), *window)]
     blurry = to_uint8(blurry_full[0, 0].numpy()[window])
     sharp = to_uint8(sharp_full[window])
-    output = to_uint8(blurry / 255.0 + residual)
-    plain_output = to_uint8(plain_out)
-    peak = maps.reshape(len(maps), -1).max(axis=1).astype(np.float32)
 
     def score(image: np.ndarray) -> float:
         # Scored on the stored bytes, so anyone can recompute it from the record.
         return psnr(image / 255.0, sharp / 255.0)
 
+    runs = []
+    for seed in seeds:
+        common = dict(
+            steps=steps, seed=seed, sigma=sigma, depth=depth, width=width,
+            batch_size=batch_size, patch_size=patch_size, lr=lr,
+        )
+        net, loss_curve = train_sharpener(skip=True, **common)
+        plain, plain_loss_curve = train_sharpener(skip=False, **common)
+        # Run on the whole held-out photo, then crop, so the crop has no zero-padding artefacts.
+        with seeded(seed), torch.no_grad():
+            residual = net.residual(blurry_full)[0, 0].numpy()[window]
+            plain_out = plain(blurry_full)[0, 0].numpy()[window]
+        output = to_uint8(blurry / 255.0 + residual)
+        plain_output = to_uint8(plain_out)
+        runs.append((net, residual, output, plain_output, loss_curve, plain_loss_curve))
+
+    net, residual, output, plain_output, _, _ = runs[0]
+    with seeded(seeds[0]), torch.no_grad():
+        maps = F.relu(net.convs[0](blurry_full))[0].numpy()[(slice(None), *window)]
+    peak = maps.reshape(len(maps), -1).max(axis=1).astype(np.float32)
+    output_psnr = stats.spread([score(run[2]) for run in runs])
+    plain_psnr = stats.spread([score(run[3]) for run in runs])
+    psnr_blurry = score(blurry)
+    sharpens, helps = verdict(output_psnr, plain_psnr, psnr_blurry)
+
     return Sharpening(
-        seed=seed,
+        seeds=tuple(seeds),
         steps=steps,
         sigma=sigma,
         depth=depth,
@@ -203,11 +271,17 @@ def sharpening(
         output=output,
         residual=residual.astype(np.float16),
         plain_output=plain_output,
-        psnr_blurry=score(blurry),
+        psnr_blurry=psnr_blurry,
         psnr_output=score(output),
         psnr_plain=score(plain_output),
-        loss_curve=loss_curve,
-        plain_loss_curve=plain_loss_curve,
+        output_psnr=output_psnr,
+        plain_psnr=plain_psnr,
+        loss_curve=np.stack([run[4] for run in runs]).astype(np.float32),
+        plain_loss_curve=np.stack([run[5] for run in runs]).astype(np.float32),
+        sharpens=sharpens,
+        skip_helps=helps,
+        effect_observed=sharpens and helps,
+        criterion=CRITERION,
         first_layer_weight=net.convs[0].weight.detach().numpy().astype(np.float32),
         first_layer_bias=net.convs[0].bias.detach().numpy().astype(np.float32),
         # A channel whose ReLU is off over the whole crop stays an all-zero map.

@@ -90,6 +90,24 @@ def verdict(value: float, target: float) -> str:
     return "meets" if value <= target else "MISSES"
 
 
+def data_times() -> list[str]:
+    """The model records' build times from the last `make data` that rebuilt any."""
+    path = ROOT / "build" / "data-times.json"
+    if not path.exists():
+        return ["\n## Model records\n", "No `make data` rebuild recorded yet "
+                "(`python -m model build-data --force` measures one)."]
+    times = json.loads(path.read_text())
+    machine = times["machine"]
+    rows = ["\n## Model records\n",
+            f"Last rebuild ({times['created']}): {times['total_wall_s']:.0f} s wall with "
+            f"{times['processes']} processes, each on one thread; {machine['processor']}, torch CPU "
+            f"capability {machine['torch_cpu_capability']}.\n",
+            "| record | wall s | CPU s |", "|---|---|---|"]
+    for name, t in sorted(times["records"].items(), key=lambda item: -item[1]["cpu_s"]):
+        rows.append(f"| {name} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} |")
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--quality", default=os.environ.get("QUALITY", "m"))
@@ -184,6 +202,8 @@ def main() -> int:
                 f"{costs['1']:.1f} s with them ({extra:+.1f} s, {100 * extra / costs['0']:+.0f} %). They only serve "
                 "the Qt presenter's reverse key (V); PageUp replays the previous slide without them, so the build "
                 "leaves them out unless `LECTURE_REVERSE=1`.")
+
+    rows += data_times()
 
     text = "\n".join(rows) + "\n"
     print(text)

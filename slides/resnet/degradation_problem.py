@@ -12,6 +12,7 @@ from model.measure import PAPER_IMAGENET_TOP1_ERROR_10CROP
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.plots import CurvePlot, Series
+from slides.common.spread import band, curve_band, mean_range
 from slides.common.text import label
 
 PAPER_SOURCE = "He et al. 2015, Table 2"
@@ -23,8 +24,37 @@ def degradation_data() -> Degradation:
     return degradation()
 
 
-def _percent(value: float) -> str:
-    return f"{100 * float(value):.1f}%"
+def legend_text(record: Degradation, plain: bool, depth: int) -> str:
+    """``plain-56: 62.3% (58.1-66.0%)``: mean final training error and its range over seeds."""
+    key = run_key(plain, depth)
+    return f"{key}: {mean_range(record.final_train_error[key])}"
+
+
+def verdict_text(record: Degradation) -> str:
+    shallow, deep = min(record.depths), max(record.depths)
+    if record.effect_observed:
+        return (f"Measured: plain-{deep} trains worse than plain-{shallow}, "
+                f"and worse than residual-{deep}")
+    if record.plain_degrades:
+        return (f"Measured: plain-{deep} trains worse than plain-{shallow}, "
+                f"but not clearly worse than residual-{deep}")
+    return (f"Honestly: in our small digits runs, plain-{deep} did not clearly train worse "
+            f"than plain-{shallow}")
+
+
+def criterion_notes(record: Degradation) -> str:
+    """What the curves are and how the verdict was reached, with the record's numbers."""
+    shallow, deep = min(record.depths), max(record.depths)
+    finals = record.final_train_error
+    n = len(record.seeds)
+    return (
+        f"Each curve is the mean of {n} runs with different seeds, and its band spans the "
+        f"lowest to the highest run. We call a gap real only when the means differ by more "
+        f"than twice the pooled standard deviation of the runs and the ranges do not overlap. "
+        f"After {record.epochs} epochs plain-{deep} ends at {mean_range(finals[run_key(True, deep)])}, "
+        f"plain-{shallow} at {mean_range(finals[run_key(True, shallow)])} and residual-{deep} at "
+        f"{mean_range(finals[run_key(False, deep)])}."
+    )
 
 
 class DegradationProblem(LectureSlide):
@@ -38,13 +68,15 @@ class DegradationProblem(LectureSlide):
         )
         self.show_argument()
         self.next_slide(
-            notes="We tested it: plain nets, no skips, trained on handwritten digits with one recipe. "
+            notes="We tested it: plain nets, no skips, trained on handwritten digits with one recipe, "
+            f"{len(self.record.seeds)} times with different seeds. "
             "Training error, not test error: this is about fitting, not overfitting."
         )
         self.show_plain_curves()
         self.next_slide(
             notes="Same depths with skip connections, same data, same recipe, same starting weights. "
-            "Compare how the deep net does against the shallow one in each family."
+            "Compare how the deep net does against the shallow one in each family. "
+            + criterion_notes(self.record)
         )
         self.show_residual_curves()
         self.next_slide(
@@ -73,19 +105,25 @@ class DegradationProblem(LectureSlide):
     def _series(self, plain: bool) -> list[Series]:
         record = self.record
         color = theme.PLAIN if plain else theme.RESIDUAL
-        kind = "plain" if plain else "residual"
         series = []
         for depth, dashed in ((self.shallow, True), (self.deep, False)):
-            errors = record.train_error[run_key(plain, depth)]
-            epochs = np.arange(1, len(errors) + 1)
-            final = record.final_train_error[run_key(plain, depth)]
-            series.append(Series(epochs, errors, f"{kind}-{depth}: {_percent(final)}", color, dashed=dashed))
+            mean, _, _ = curve_band(record.train_error[run_key(plain, depth)])
+            epochs = np.arange(1, len(mean) + 1)
+            series.append(Series(epochs, mean, legend_text(record, plain, depth), color, dashed=dashed))
         return series
+
+    def _bands(self, plain: bool) -> list:
+        color = theme.PLAIN if plain else theme.RESIDUAL
+        bands = []
+        for depth in (self.shallow, self.deep):
+            _, low, high = curve_band(self.record.train_error[run_key(plain, depth)])
+            bands.append(band(self.plot, np.arange(1, len(low) + 1), low, high, color))
+        return bands
 
     def show_plain_curves(self) -> None:
         record = self.record
         everything = self._series(True) + self._series(False)
-        top = max(float(np.max(s.y)) for s in everything)
+        top = max(float(np.max(curves)) for curves in record.train_error.values())
         # One plot for all four curves, drawn two at a time, so the axes never jump.
         self.plot = CurvePlot(everything, x_label="epoch", y_label="training error (digits)", percent_y=True,
                               width=4.0, height=3.2, y_range=(0.0, top * 1.05))
@@ -99,20 +137,18 @@ class DegradationProblem(LectureSlide):
         self.plot.next_to(self.argument, DOWN, buff=0.35).to_edge(LEFT, buff=0.6)
         axes_parts = [m for m in self.plot if m is not self.plot.curves and m is not self.plot.legend]
         self.play(*(FadeIn(m) for m in axes_parts))
-        self.play(*(Create(c) for c in self.plot.curves[:2]), FadeIn(self.plot.legend[:2]), run_time=1.5)
+        self.plain_bands = self._bands(True)
+        self.add_to_back(*self.plain_bands)
+        self.play(*(Create(c) for c in self.plot.curves[:2]), *(FadeIn(b) for b in self.plain_bands),
+                  FadeIn(self.plot.legend[:2]), run_time=1.5)
 
     def show_residual_curves(self) -> None:
         record = self.record
-        self.play(*(Create(c) for c in self.plot.curves[2:]), FadeIn(self.plot.legend[2:]), run_time=1.5)
-        if record.effect_observed:
-            verdict = (f"Measured: plain-{self.deep} trains worse than plain-{self.shallow}; "
-                       f"with skips, depth no longer hurts")
-        elif record.plain_degrades:
-            verdict = "Measured: the plain nets degrade, but here the residual nets do too"
-        else:
-            verdict = (f"Honestly: in our small digits run, plain-{self.deep} did not train worse "
-                       f"than plain-{self.shallow}")
-        self.verdict = self.caption(verdict, color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)
+        self.residual_bands = self._bands(False)
+        self.add_to_back(*self.residual_bands)
+        self.play(*(Create(c) for c in self.plot.curves[2:]), *(FadeIn(b) for b in self.residual_bands),
+                  FadeIn(self.plot.legend[2:]), run_time=1.5)
+        self.verdict = self.caption(verdict_text(record), color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)
         self.play(Write(self.verdict))
 
     def show_paper(self) -> None:

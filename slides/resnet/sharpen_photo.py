@@ -11,6 +11,7 @@ from model.experiments.sharpening import Sharpening, sharpening
 from slides import theme
 from slides.common.diagrams import LayerBox
 from slides.common.images import PhotoSlide, framed, grey_image, signed_image
+from slides.common.spread import mean_range
 from slides.common.text import label
 
 IMAGE_HEIGHT = 2.7
@@ -25,6 +26,27 @@ def _psnr_text(value: float) -> str:
     return f"PSNR {value:.1f} dB"
 
 
+def psnr_range_text(value) -> str:
+    """``PSNR 28.0 dB (27.9-28.1 dB)``: the mean over seeds and the range of the runs."""
+    return "PSNR " + mean_range(value, scale=1.0, unit=" dB")
+
+
+def runs_notes(record: Sharpening) -> str:
+    return (
+        f"Both networks were trained {len(record.seeds)} times with different seeds; the photos are "
+        "from the first run, the scores are the mean of the runs with the worst and best in brackets. "
+        "A gap counts only when the means differ by more than twice the pooled standard deviation "
+        "of the runs and the ranges do not overlap."
+    )
+
+
+def skip_verdict(record: Sharpening) -> str:
+    difference = record.output_psnr.mean - record.plain_psnr.mean
+    if record.skip_helps:
+        return f"Without the skip: {difference:.1f} dB worse than with it"
+    return "Here the plain net did not clearly do worse: no clear gain from the skip"
+
+
 class SharpenPhoto(PhotoSlide):
     def construct(self) -> None:
         self.record = sharpening_data()
@@ -35,7 +57,7 @@ class SharpenPhoto(PhotoSlide):
         self.show_pipeline()
         self.next_slide(
             notes="How much better is it? PSNR measures closeness to the sharp original in decibels; "
-            "higher is closer. The network's output is closer than its input."
+            "higher is closer. The network's output is closer than its input. " + runs_notes(self.record)
         )
         self.show_psnr()
         self.next_slide(
@@ -74,11 +96,11 @@ class SharpenPhoto(PhotoSlide):
     def show_psnr(self) -> None:
         record = self.record
         before = label(_psnr_text(record.psnr_blurry), size=theme.LABEL_FONT, color=theme.DATA)
-        after = label(_psnr_text(record.psnr_output), size=theme.LABEL_FONT, color=theme.OUTPUT, weight="BOLD")
+        after = label(psnr_range_text(record.output_psnr), size=theme.MIN_FONT, color=theme.OUTPUT, weight="BOLD")
         before.next_to(self.blurry, DOWN, buff=0.25)
         after.next_to(self.output, DOWN, buff=0.25)
         reference = label("reference", size=theme.LABEL_FONT, color=theme.MUTED).next_to(self.original, DOWN, buff=0.25)
-        gain = record.psnr_output - record.psnr_blurry
+        gain = record.output_psnr.mean - record.psnr_blurry
         note = self.caption(f"{gain:+.1f} dB closer to the original, on a photo it never saw in training",
                             color=theme.TEXT)
         self.play(FadeIn(before), FadeIn(reference))
@@ -120,15 +142,11 @@ class SharpenPhoto(PhotoSlide):
         plain.move_to(target[0])
         self.play(with_skip.animate.move_to(target[1]))
         self.play(FadeIn(plain))
-        plain_score = label(_psnr_text(record.psnr_plain), size=theme.LABEL_FONT, color=theme.PLAIN)
-        skip_score = label(_psnr_text(record.psnr_output), size=theme.LABEL_FONT, color=theme.OUTPUT, weight="BOLD")
+        plain_score = label(psnr_range_text(record.plain_psnr), size=theme.MIN_FONT, color=theme.PLAIN)
+        skip_score = label(psnr_range_text(record.output_psnr), size=theme.MIN_FONT, color=theme.OUTPUT,
+                           weight="BOLD")
         plain_score.next_to(plain, DOWN, buff=0.25)
         skip_score.next_to(with_skip, DOWN, buff=0.25)
-        difference = record.psnr_output - record.psnr_plain
-        if difference > 0:
-            verdict = f"Without the skip: {difference:.1f} dB worse than with it"
-        else:
-            verdict = f"Here the plain net did as well or better ({-difference:.1f} dB): no gain from the skip"
-        verdict_text = self.caption(verdict, color=theme.TEXT, font_size=theme.BODY_FONT)
+        verdict_text = self.caption(skip_verdict(record), color=theme.TEXT, font_size=theme.BODY_FONT)
         self.play(FadeIn(plain_score), FadeIn(skip_score))
         self.play(Write(verdict_text))

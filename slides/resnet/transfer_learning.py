@@ -9,6 +9,7 @@ from model.experiments.transfer import Transfer, transfer
 from slides import theme
 from slides.base import LectureSlide
 from slides.common import CurvePlot, Series, label
+from slides.common.spread import band, curve_band, mean_range
 
 # Transferred weights are learned layers, so they take the layer colour; the baseline is muted.
 PRETRAINED = theme.LAYER
@@ -18,6 +19,20 @@ SCRATCH = theme.MUTED
 def transfer_data() -> Transfer:
     """Validation accuracy per epoch on digits 5-9 with few labels, pretrained vs random start."""
     return transfer()
+
+
+def end_label(value) -> str:
+    """``89% (87-91%)``: mean final accuracy over seeds and the range of the runs."""
+    return mean_range(value, digits=0)
+
+
+def criterion_notes(record: Transfer) -> str:
+    return (
+        f"Each curve is the mean of {len(record.seeds)} runs with different seeds (different "
+        "pretraining, labelled images and starting weights); the band spans the lowest to the "
+        "highest run. A gap counts only when the means differ by more than twice the pooled "
+        "standard deviation of the runs and the ranges do not overlap."
+    )
 
 
 def digits_text(classes: tuple[int, ...]) -> str:
@@ -46,9 +61,11 @@ class TransferLearning(LectureSlide):
 
     def show_curves(self, record: Transfer, setup: VGroup) -> None:
         epochs = np.arange(1, record.finetune_epochs + 1)
+        scratch_mean, scratch_low, scratch_high = curve_band(record.scratch_accuracy)
+        transfer_mean, transfer_low, transfer_high = curve_band(record.transfer_accuracy)
         plot = CurvePlot(
-            [Series(epochs, record.scratch_accuracy, "random start", SCRATCH),
-             Series(epochs, record.transfer_accuracy, "pretrained start", PRETRAINED)],
+            [Series(epochs, scratch_mean, "random start", SCRATCH),
+             Series(epochs, transfer_mean, "pretrained start", PRETRAINED)],
             x_label="fine-tuning epoch", y_label="validation accuracy on the new digits",
             percent_y=True, y_range=(0.0, 1.0), width=8.0, height=4.0,
         )
@@ -56,26 +73,31 @@ class TransferLearning(LectureSlide):
         plot.legend.move_to(plot.axes.get_corner(DOWN + RIGHT), aligned_edge=DOWN + RIGHT).shift(0.3 * UP + 0.2 * LEFT)
         plot.next_to(setup, DOWN, buff=0.4).set_x(0)
         scratch_curve, pretrained_curve = plot.curves
+        scratch_band = band(plot, epochs, scratch_low, scratch_high, SCRATCH)
+        pretrained_band = band(plot, epochs, transfer_low, transfer_high, PRETRAINED)
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))))
-        self.play(Create(scratch_curve), run_time=1.2)
+        self.add_to_back(scratch_band)
+        self.play(Create(scratch_curve), FadeIn(scratch_band), run_time=1.2)
 
-        outcome = ("it ends more accurate" if record.effect_observed
-                   else "here it does not end more accurate, which is worth discussing")
+        outcome = ("it ends clearly more accurate" if record.effect_observed
+                   else "here it does not end clearly more accurate, which is worth discussing")
         self.next_slide(
             notes="The same network, the same few images and the same schedule, but starting from the "
-            f"pretrained weights: {outcome}."
+            f"pretrained weights: {outcome}. " + criterion_notes(record)
         )
-        self.play(Create(pretrained_curve), run_time=1.2)
+        self.add_to_back(pretrained_band)
+        self.play(Create(pretrained_curve), FadeIn(pretrained_band), run_time=1.2)
 
         self.next_slide(
-            notes="After the last epoch, on every held-out digit from 5 to 9: these two accuracies. "
+            notes="After the last epoch, on every held-out digit from 5 to 9: the mean accuracy of the "
+            f"{len(record.seeds)} runs, and in brackets the worst and best run. "
             "With few labels, a pretrained ResNet is the usual starting point."
         )
         last = float(epochs[-1])
         marks = VGroup()
         for value, color in ((record.final_scratch_accuracy, SCRATCH), (record.final_transfer_accuracy, PRETRAINED)):
-            dot = Dot(plot.point(last, value), color=color, radius=0.1)
-            tag = label(f"{value:.0%}", color=color).next_to(dot, RIGHT, buff=0.15)
+            dot = Dot(plot.point(last, value.mean), color=color, radius=0.1)
+            tag = label(end_label(value), color=color).next_to(dot, RIGHT, buff=0.15)
             marks.add(VGroup(dot, tag))
         # Keep the two end labels apart when the curves finish close together.
         if abs(marks[0][1].get_y() - marks[1][1].get_y()) < marks[0][1].height * 1.2:
