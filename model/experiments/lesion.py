@@ -200,7 +200,7 @@ def describe(seeds: tuple[int, ...], median: dict[str, Spread], worst: dict[str,
     },
     check=check,
 )
-def lesion(*, deleted_counts: tuple[int, ...] = (1, 2, 4, 6, 8, 10, 12), draws: int = 5) -> Lesion:
+def lesion(*, deleted_counts: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 10), draws: int = 5) -> Lesion:
     full_error, single_error, random_error = {}, {}, {}
     depth, n_blocks, n_val, deletable_mask = 0, 0, 0, np.zeros(0, dtype=bool)
     for seed in SEEDS:

@@ -42,7 +42,7 @@ class BarPlot(VGroup):
         n = len(categories)
         tops = [np.nanmax(s.high if s.high is not None else s.values) for s in series]
         self.y_max = float(y_max if y_max is not None else max(tops) * 1.08 or 1.0)
-        self.width, self.height = width, height
+        self.plot_height = height
         self.origin = np.array([-width / 2, -height / 2, 0.0])
         self.step = width / n
         axis_style = {"color": theme.MUTED, "stroke_width": 2}
@@ -85,7 +85,7 @@ class BarPlot(VGroup):
     def point(self, category: float, value: float) -> np.ndarray:
         """Frame position of ``value`` above the middle of ``category`` (category -0.5: the y axis)."""
         return self.axes[0].get_start() + np.array(
-            [(category + 0.5) * self.step, value / self.y_max * self.height, 0.0])
+            [(category + 0.5) * self.step, value / self.y_max * self.plot_height, 0.0])
 
     def bar_at(self, series: int, category: int) -> np.ndarray:
         """Bottom centre of one bar."""

@@ -12,10 +12,11 @@ from model.experiments.datasets import seed_key
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.bars import BarPlot, BarSeries
+from slides.common.layout import fill_between
 from slides.common.plots import CurvePlot, Series
 from slides.common.text import label
 
-SOURCE = "Veit, Wilber, Belongie 2016, arXiv:1605.06431"
+SOURCE = "Veit, Wilber, Belongie 2016"
 KINDS = (("plain", True, theme.PLAIN), ("residual", False, theme.RESIDUAL))
 
 
@@ -103,11 +104,9 @@ class LesionStudy(LectureSlide):
             for kind, _, color in KINDS
         )).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         chart = VGroup(plot, full_lines, crosses)
-        layout = VGroup(legend, chart, numbers).arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.25)
-        source = self.caption(f"dashed: full net; {len(record.seeds)} seeds; {SOURCE}")
-        if layout.height > source.get_top()[1] - self.heading.get_bottom()[1] - 0.4:
-            layout.scale_to_fit_height(source.get_top()[1] - self.heading.get_bottom()[1] - 0.4)
-            layout.next_to(self.heading, DOWN, buff=0.2)
+        layout = VGroup(legend, chart, numbers).arrange(DOWN, buff=0.3)
+        source = self.caption(f"dashed: full net \u00b7 whiskers: range over {len(record.seeds)} seeds \u00b7 {SOURCE}")
+        fill_between(layout, self.heading.get_bottom()[1], source.get_top()[1], buff=0.2)
         self.play(Write(self.heading), FadeIn(legend), FadeIn(source))
         self.play(FadeIn(VGroup(*(m for m in plot if m not in (plot.bars, plot.whiskers)))), Create(full_lines))
         for bars, whiskers in zip(plot.bars, plot.whiskers):
@@ -125,21 +124,22 @@ class LesionStudy(LectureSlide):
             series.append(Series(ks, mean, f"{kind}-{record.depth}", color))
         top = max(float(c[3].max()) for c in curves.values())
         plot = CurvePlot(series, x_label="blocks deleted at random", y_label="validation error",
-                         width=8.6, height=4.9, percent_y=True, y_range=(0.0, min(1.0, top * 1.05)))
+                         width=9.0, height=5.2, percent_y=True, y_range=(0.0, min(1.0, top * 1.05)))
         for kind, _, color in KINDS:
             ks, _, low, high = curves[kind]
             outline = [plot.point(k, v) for k, v in zip(ks, high)] + [plot.point(k, v) for k, v in zip(ks[::-1], low[::-1])]
             bands.add(Polygon(*outline, stroke_width=0, fill_color=color, fill_opacity=0.3))
         biggest = record.deleted_counts[-1]
         facts = VGroup(*(
-            label(f"{kind}: {percent(curves[kind][1][-1])} with {biggest} deleted", size=theme.LABEL_FONT,
-                  color=color)
+            label(f"{kind}: {percent(curves[kind][1][-1])}", size=theme.BODY_FONT, color=color)
             for kind, _, color in KINDS
-        )).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        facts.next_to(plot.legend, DOWN, buff=0.6, aligned_edge=LEFT)
-        chart = VGroup(plot, bands, facts).next_to(heading, DOWN, buff=0.35).set_x(0)
-        source = self.caption(f"band: range over {len(record.seeds)} seeds; {record.draws} draws per k; "
-                              f"after {SOURCE}")
+        ))
+        facts = VGroup(label(f"with {biggest} deleted:", size=theme.BODY_FONT), *facts)
+        facts.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(plot.legend, DOWN, buff=0.8, aligned_edge=LEFT)
+        chart = VGroup(plot, bands, facts)
+        source = self.caption(f"band: range over {len(record.seeds)} seeds \u00b7 {record.draws} draws per k "
+                              f"\u00b7 {SOURCE}")
+        fill_between(chart, heading.get_bottom()[1], source.get_top()[1], buff=0.2)
         self.play(FadeOut(self.heading), Write(heading), FadeIn(source))
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))), FadeIn(bands))
         self.play(*(Create(c) for c in plot.curves), run_time=1.5)

@@ -16,6 +16,7 @@ from slides.common.surfaces import GridSurface
 from slides.common.text import label
 
 SOURCE = "Li, Xu, Taylor, Studer, Goldstein 2018, arXiv:1712.09913"
+SURFACE_X = 3.5
 SHOWN_SEED_INDEX = 0  # the surfaces drawn are those of the first seed; the numbers cover all
 
 
@@ -49,8 +50,9 @@ def percent(value: float) -> str:
 
 
 def roughness_line(record: experiment.LossLandscape, kind: str) -> str:
-    return (f"not locally convex: {percent(record.fraction_mean[kind])} of the grid "
-            f"({percent(record.fraction_min[kind])}\u2013{percent(record.fraction_max[kind])})")
+    spread = record.roughness[kind]
+    return (f"not locally convex: {percent(spread.mean)} of the grid "
+            f"(seeds {percent(spread.low)}\u2013{percent(spread.high)})")
 
 
 def net_name(record: experiment.LossLandscape, kind: str) -> str:
@@ -72,17 +74,17 @@ class LossLandscape(LectureThreeDSlide):
         plain_values, residual_values = shown_surfaces(record)
         cap = height_cap(record)
         surfaces = []
-        for values, kind, color, x in ((plain_values, "plain", theme.PLAIN, -3.6),
-                                       (residual_values, "residual", theme.RESIDUAL, 3.6)):
-            surface = GridSurface(values, record.coordinates, z_max=cap, color=color, side=5.0, height=2.6)
-            surface.shift(x * RIGHT + 0.6 * UP)
+        # Side by side with room to turn: a square's diagonal is 1.41 times its side.
+        for values, color, x in ((plain_values, theme.PLAIN, -SURFACE_X), (residual_values, theme.RESIDUAL, SURFACE_X)):
+            surface = GridSurface(values, record.coordinates, z_max=cap, color=color, side=4.8, height=3.0)
+            surface.move_to(x * RIGHT + 0.2 * DOWN + 1.0 * IN)
             surfaces.append(surface)
-        names = VGroup(
-            label(net_name(record, "plain"), color=theme.PLAIN, size=theme.BODY_FONT),
-            label(net_name(record, "residual"), color=theme.RESIDUAL, size=theme.BODY_FONT),
-        )
-        names[0].move_to(3.6 * LEFT + 2.4 * DOWN)
-        names[1].move_to(3.6 * RIGHT + 2.4 * DOWN)
+        names = VGroup()
+        for kind, color, x in (("plain", theme.PLAIN, -SURFACE_X), ("residual", theme.RESIDUAL, SURFACE_X)):
+            names.add(VGroup(
+                label(net_name(record, kind), color=color, size=theme.BODY_FONT),
+                label(roughness_line(record, kind), size=theme.MIN_FONT),
+            ).arrange(DOWN, buff=0.1).move_to(x * RIGHT + 2.55 * UP))
         source = self.caption(f"loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082, a, b in "
                               f"[\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}]; {SOURCE}")
         self.add_fixed_in_frame_mobjects(heading, names, source)
@@ -108,8 +110,8 @@ class LandscapeContours(LectureSlide):
         self.next_slide(
             notes="The same two surfaces seen from above, like a hiking map, with the same contour "
             "levels on both. The dot is the trained net. Count how often the surface bends down "
-            f"somewhere: on the plain net {percent(record.fraction_mean['plain'])} of the grid is "
-            f"not locally convex, with skips {percent(record.fraction_mean['residual'])}, averaged "
+            f"somewhere: on the plain net {percent(record.roughness['plain'].mean)} of the grid is "
+            f"not locally convex, with skips {percent(record.roughness['residual'].mean)}, averaged "
             f"over {seeds} seeds (ranges in brackets). {record.summary}"
         )
         heading = self.title("Seen from above: one set of contour levels")

@@ -12,6 +12,7 @@ from slides import theme
 from slides.base import LectureSlide
 from slides.common.bars import BarPlot, BarSeries
 from slides.common.diagrams import LayerBox, SkipArc
+from slides.common.layout import fill_between
 from slides.common.text import label
 
 SOURCE = "Veit, Wilber, Belongie 2016, arXiv:1605.06431"
@@ -72,12 +73,11 @@ class UnrolledPaths(LectureSlide):
         for column in columns:
             column[1].shift((base - column[1].get_bottom()[1]) * UP)
             column[0].next_to(column[1], DOWN, buff=0.3).set_y(columns[0][0].get_y())
-        body = VGroup(chain, columns).arrange(DOWN, buff=0.6).next_to(heading, DOWN, buff=0.4)
-        if body.width > 13.6:
-            body.scale_to_fit_width(13.6)
-        equals = label("unrolled:", size=theme.LABEL_FONT, color=theme.MUTED).next_to(columns, UP, buff=0.2)
-        equals.align_to(columns, LEFT)
+        equals = label("unrolled, by the number of blocks whose layers a path passes:", size=theme.LABEL_FONT,
+                       color=theme.MUTED)
+        body = VGroup(chain, equals, columns).arrange(DOWN, buff=0.45)
         source = self.caption(f"after {SOURCE}, Figure 1")
+        fill_between(body, heading.get_bottom()[1], source.get_top()[1])
         self.play(Write(heading), FadeIn(chain), FadeIn(source))
         self.play(FadeIn(equals))
         for column in columns:
@@ -118,8 +118,9 @@ class UnrolledPaths(LectureSlide):
         most = int(record.path_lengths[int(np.argmax(record.path_counts))])
         facts = label(f"most common: {most} of {n} blocks;  exactly 1 path passes all {n}",
                       size=theme.LABEL_FONT)
-        body = VGroup(plot, facts).arrange(DOWN, buff=0.35).next_to(heading, DOWN, buff=0.3)
-        source = self.caption(f"binomial counts C({n}, k); {SOURCE}")
+        body = VGroup(plot, facts).arrange(DOWN, buff=0.35)
+        source = self.caption(f"C({n}, k) paths through k blocks; {SOURCE}")
+        fill_between(body, heading.get_bottom()[1], source.get_top()[1])
         self.play(Write(heading), FadeIn(source))
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.bars))))
         self.play(*(GrowFromEdge(b, DOWN) for b in plot.bars[0]), run_time=1.5)
