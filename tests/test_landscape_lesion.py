@@ -201,7 +201,7 @@ def test_deleting_a_block_matches_a_hooked_net(tiny_pair, digits_split) -> None:
 
 def test_lesion_run_errors(tiny_pair, digits_split) -> None:
     _, val = digits_split
-    plain, residual = tiny_pair
+    plain, _ = tiny_pair
     deletable = [0, 1, 3, 5]
     draws = [[[0], [5]], [[0, 3], [1, 5]]]
     for net in tiny_pair:

@@ -26,8 +26,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from model.cache import cached
-from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, Digits, seed_key, seeded, stratified_split
 from model.experiments import spread as stats
+from model.experiments.datasets import (
+    DIGITS_LICENCE,
+    DIGITS_SOURCE,
+    Digits,
+    seed_key,
+    seeded,
+    stratified_split,
+)
 from model.experiments.degradation import SEEDS, trained_pair, training_data
 from model.experiments.spread import Spread
 
@@ -215,7 +222,7 @@ def check(record: LossLandscape) -> str | None:
     },
     check=check,
 )
-def loss_landscape(*, steps: int = 13, extent: float = 1.0, per_class: int = 26) -> LossLandscape:
+def loss_landscape(*, steps: int = 15, extent: float = 1.0, per_class: int = 26) -> LossLandscape:
     coordinates = np.linspace(-extent, extent, steps).astype(np.float32)
     pairs, data = {}, {}
     for seed in SEEDS:

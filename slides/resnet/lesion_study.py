@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, GrowFromEdge, Line, Polygon, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Line,
+    Polygon,
+    VGroup,
+    Write,
 )
 
 from model.experiments import lesion as experiment

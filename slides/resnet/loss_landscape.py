@@ -5,17 +5,31 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DEGREES, DOWN, LEFT, OUT, RIGHT, TAU, UP, Create, Dot, FadeIn, Rotate, VGroup, Write, linear,
+    DEGREES,
+    DOWN,
+    IN,
+    OUT,
+    RIGHT,
+    TAU,
+    UP,
+    Create,
+    Dot,
+    FadeIn,
+    Rotate,
+    VGroup,
+    Write,
+    linear,
 )
 
 from model.experiments import landscape as experiment
+from model.experiments.datasets import seed_key
 from slides import theme
 from slides.base import LectureSlide, LectureThreeDSlide
 from slides.common.contours import ContourMap
 from slides.common.surfaces import GridSurface
 from slides.common.text import label
 
-SOURCE = "Li, Xu, Taylor, Studer, Goldstein 2018, arXiv:1712.09913"
+SOURCE = "Li, Xu, Taylor, Studer, Goldstein 2018"
 SURFACE_X = 3.5
 SHOWN_SEED_INDEX = 0  # the surfaces drawn are those of the first seed; the numbers cover all
 
@@ -27,8 +41,8 @@ def landscape_data() -> experiment.LossLandscape:
 
 def shown_surfaces(record: experiment.LossLandscape) -> tuple[np.ndarray, np.ndarray]:
     seed = record.seeds[SHOWN_SEED_INDEX]
-    return (record.surfaces[experiment.surface_key(True, seed)],
-            record.surfaces[experiment.surface_key(False, seed)])
+    return (record.surfaces[seed_key(True, seed)],
+            record.surfaces[seed_key(False, seed)])
 
 
 def height_cap(record: experiment.LossLandscape) -> float:
@@ -83,10 +97,10 @@ class LossLandscape(LectureThreeDSlide):
         for kind, color, x in (("plain", theme.PLAIN, -SURFACE_X), ("residual", theme.RESIDUAL, SURFACE_X)):
             names.add(VGroup(
                 label(net_name(record, kind), color=color, size=theme.BODY_FONT),
-                label(roughness_line(record, kind), size=theme.MIN_FONT),
+                label(f"{percent(record.roughness[kind].mean)} of the grid not locally convex",
+                      size=theme.MIN_FONT),
             ).arrange(DOWN, buff=0.1).move_to(x * RIGHT + 2.55 * UP))
-        source = self.caption(f"loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082, a, b in "
-                              f"[\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}]; {SOURCE}")
+        source = self.caption(f"loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082 \u00b7 {SOURCE}")
         self.add_fixed_in_frame_mobjects(heading, names, source)
         self.remove(heading, names, source)
         self.play(Write(heading), FadeIn(names), FadeIn(source))
@@ -100,7 +114,7 @@ class LossLandscape(LectureThreeDSlide):
             "smooth, nearly convex bowl, so gradient descent has an easy way down.",
         )
         self.play(*(Rotate(s, angle=TAU, axis=OUT, about_point=s.get_center()) for s in surfaces),
-                  run_time=12, rate_func=linear)
+                  run_time=10, rate_func=linear)
 
 
 class LandscapeContours(LectureSlide):
@@ -131,7 +145,8 @@ class LandscapeContours(LectureSlide):
         panels.arrange(RIGHT, buff=0.8).next_to(heading, DOWN, buff=0.25)
         if panels.width > 13.6:
             panels.scale_to_fit_width(13.6)
-        source = self.caption(f"{seeds} seeds, ranges over seeds; method of {SOURCE}")
+        source = self.caption(f"a, b in [\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}] \u00b7 "
+                              f"range over {seeds} seeds \u00b7 {SOURCE}")
         self.play(Write(heading), FadeIn(source))
         for panel in panels:
             self.play(FadeIn(panel[0]), FadeIn(panel[1][0].frame), FadeIn(panel[1][0].labels), run_time=0.5)

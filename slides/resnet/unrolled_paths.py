@@ -5,7 +5,19 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, GrowFromEdge, Line, RoundedRectangle, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    GrowFromEdge,
+    Line,
+    RoundedRectangle,
+    VGroup,
+    Write,
+)
 
 from model.experiments import lesion as experiment
 from slides import theme
@@ -101,7 +113,7 @@ class UnrolledPaths(LectureSlide):
         y_out = label("y", color=theme.OUTPUT, size=theme.BODY_FONT).next_to(boxes, RIGHT, buff=1.0)
         stops = [x_in, *boxes, y_out]
         arrows = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.DATA, stroke_width=4,
-                                max_tip_length_to_length_ratio=0.25) for a, b in zip(stops, stops[1:])))
+                                max_tip_length_to_length_ratio=0.25) for a, b in itertools.pairwise(stops)))
         skips = VGroup(*(SkipArc(arrows[i].get_center() + 0.1 * UP, arrows[i + 1].get_center() + 0.1 * UP,
                                  bend=-1.6, stroke_width=5) for i in range(SMALL)))
         return VGroup(x_in, boxes, y_out, arrows, skips)
