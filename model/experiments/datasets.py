@@ -169,8 +169,3 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 def run_key(plain: bool, depth: int) -> str:
     """How the experiments name one network in their records: ``plain-56``, ``residual-20``."""
     return f"{'plain' if plain else 'residual'}-{depth}"
-
-
-def seed_key(plain: bool, seed: int) -> str:
-    """How records over seeds name one trained net: ``plain-s0``, ``residual-s2``."""
-    return f"{'plain' if plain else 'residual'}-s{seed}"

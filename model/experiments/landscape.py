@@ -31,11 +31,11 @@ from model.experiments.datasets import (
     DIGITS_LICENCE,
     DIGITS_SOURCE,
     Digits,
-    seed_key,
     seeded,
     stratified_split,
 )
 from model.experiments.degradation import SEEDS, trained_pair, training_data
+from model.experiments.seeds import seed_key
 from model.experiments.spread import Spread
 
 # A negative curvature smaller than this share of the largest curvature at the same point is

@@ -27,8 +27,9 @@ from torch import nn
 from model.blocks import ResidualBlock
 from model.cache import cached
 from model.experiments import spread as stats
-from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, Digits, seed_key, seeded
+from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, Digits, seeded
 from model.experiments.degradation import SEEDS, trained_pair, training_data
+from model.experiments.seeds import seed_key
 from model.experiments.spread import Spread
 from model.experiments.training import error_rate
 

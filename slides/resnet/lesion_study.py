@@ -20,7 +20,7 @@ from manim import (
 )
 
 from model.experiments import lesion as experiment
-from model.experiments.datasets import seed_key
+from model.experiments.seeds import seed_key
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.bars import BarPlot, BarSeries

@@ -22,14 +22,15 @@ from manim import (
 )
 
 from model.experiments import landscape as experiment
-from model.experiments.datasets import seed_key
+from model.experiments.seeds import seed_key
 from slides import theme
 from slides.base import LectureSlide, LectureThreeDSlide
 from slides.common.contours import ContourMap
+from slides.common.layout import fill_between
 from slides.common.surfaces import GridSurface
 from slides.common.text import label
 
-SOURCE = "Li, Xu, Taylor, Studer, Goldstein 2018"
+SOURCE = "Li et al. 2018, arXiv:1712.09913"
 SURFACE_X = 3.5
 SHOWN_SEED_INDEX = 0  # the surfaces drawn are those of the first seed; the numbers cover all
 
@@ -52,11 +53,12 @@ def height_cap(record: experiment.LossLandscape) -> float:
     return float(min(plain.max(), residual.max()))
 
 
-def contour_levels(record: experiment.LossLandscape, count: int = 12) -> list[float]:
-    """The same levels for both maps: evenly spaced in log loss from the lowest point to the cap."""
+def contour_levels(record: experiment.LossLandscape, count: int = 14) -> list[float]:
+    """The same levels for both maps: evenly spaced in log loss over both surfaces' range."""
     plain, residual = shown_surfaces(record)
     low = max(float(min(plain.min(), residual.min())), 1e-4)
-    return [float(v) for v in np.geomspace(low * 1.05, height_cap(record), count)]
+    high = float(max(plain.max(), residual.max()))
+    return [float(v) for v in np.geomspace(low * 1.05, high / 1.05, count)]
 
 
 def percent(value: float) -> str:
@@ -65,7 +67,7 @@ def percent(value: float) -> str:
 
 def roughness_line(record: experiment.LossLandscape, kind: str) -> str:
     spread = record.roughness[kind]
-    return (f"not locally convex: {percent(spread.mean)} of the grid "
+    return (f"{percent(spread.mean)} not locally convex "
             f"(seeds {percent(spread.low)}\u2013{percent(spread.high)})")
 
 
@@ -142,11 +144,10 @@ class LandscapeContours(LectureSlide):
             rough = label(roughness_line(record, kind), size=theme.LABEL_FONT)
             panel = VGroup(name, VGroup(contour, centre), rough).arrange(DOWN, buff=0.2)
             panels.add(panel)
-        panels.arrange(RIGHT, buff=0.8).next_to(heading, DOWN, buff=0.25)
-        if panels.width > 13.6:
-            panels.scale_to_fit_width(13.6)
+        panels.arrange(RIGHT, buff=1.0)
         source = self.caption(f"a, b in [\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}] \u00b7 "
                               f"range over {seeds} seeds \u00b7 {SOURCE}")
+        fill_between(panels, heading.get_bottom()[1], source.get_top()[1], buff=0.2)
         self.play(Write(heading), FadeIn(source))
         for panel in panels:
             self.play(FadeIn(panel[0]), FadeIn(panel[1][0].frame), FadeIn(panel[1][0].labels), run_time=0.5)
