@@ -46,19 +46,18 @@ def shown_surfaces(record: experiment.LossLandscape) -> tuple[np.ndarray, np.nda
             record.surfaces[seed_key(False, seed)])
 
 
-def height_cap(record: experiment.LossLandscape) -> float:
-    """One cut for both surfaces: the lower of the two surfaces' highest points, so neither
-    net's relief is flattened by the other's scale."""
+LOSS_CUT = 100.0  # far from the trained weights the loss explodes; both pictures stop here
+
+
+def loss_floor(record: experiment.LossLandscape) -> float:
+    """The lowest loss on either surface: the bottom of both pictures."""
     plain, residual = shown_surfaces(record)
-    return float(min(plain.max(), residual.max()))
+    return max(float(min(plain.min(), residual.min())), 1e-6)
 
 
 def contour_levels(record: experiment.LossLandscape, count: int = 14) -> list[float]:
-    """The same levels for both maps: evenly spaced in log loss over both surfaces' range."""
-    plain, residual = shown_surfaces(record)
-    low = max(float(min(plain.min(), residual.min())), 1e-4)
-    high = float(max(plain.max(), residual.max()))
-    return [float(v) for v in np.geomspace(low * 1.05, high / 1.05, count)]
+    """The same levels for both maps: evenly spaced in log loss from the lowest point to the cut."""
+    return [float(v) for v in np.geomspace(loss_floor(record) * 1.2, LOSS_CUT, count)]
 
 
 def percent(value: float) -> str:
@@ -83,16 +82,19 @@ class LossLandscape(LectureThreeDSlide):
             f"Around each trained {record.depth}-layer net we measured the training loss on a grid: "
             "move every weight along two random directions, each filter scaled to its own size, as "
             "Li and colleagues did in 2018. Left the plain net, right the same net with skips, "
-            "one height scale for both."
+            "one height scale for both: the loss on a log scale, cut where it explodes far from the "
+            "trained weights."
         )
         self.set_camera_orientation(phi=62 * DEGREES, theta=-90 * DEGREES, zoom=0.95)
         heading = self.title("The loss around a trained net")
         plain_values, residual_values = shown_surfaces(record)
-        cap = height_cap(record)
+        # Heights are log10 of the loss, on one scale for both nets, cut at LOSS_CUT.
+        bottom, top = np.log10(loss_floor(record)), np.log10(LOSS_CUT)
         surfaces = []
         # Side by side with room to turn: a square's diagonal is 1.41 times its side.
         for values, color, x in ((plain_values, theme.PLAIN, -SURFACE_X), (residual_values, theme.RESIDUAL, SURFACE_X)):
-            surface = GridSurface(values, record.coordinates, z_max=cap, color=color, side=4.8, height=3.0)
+            surface = GridSurface(np.log10(np.maximum(values, loss_floor(record))), record.coordinates,
+                                  z_min=bottom, z_max=top, color=color, side=4.8, height=3.0)
             surface.move_to(x * RIGHT + 0.2 * DOWN + 1.0 * IN)
             surfaces.append(surface)
         names = VGroup()
@@ -102,7 +104,8 @@ class LossLandscape(LectureThreeDSlide):
                 label(f"{percent(record.roughness[kind].mean)} of the grid not locally convex",
                       size=theme.MIN_FONT),
             ).arrange(DOWN, buff=0.1).move_to(x * RIGHT + 2.55 * UP))
-        source = self.caption(f"loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082 \u00b7 {SOURCE}")
+        source = self.caption(f"height: loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082, log scale, cut at "
+                              f"{LOSS_CUT:g} \u00b7 {SOURCE}")
         self.add_fixed_in_frame_mobjects(heading, names, source)
         self.remove(heading, names, source)
         self.play(Write(heading), FadeIn(names), FadeIn(source))
