@@ -28,7 +28,7 @@ from slides.common.layout import fill_between
 from slides.common.plots import CurvePlot, Series
 from slides.common.text import label
 
-SOURCE = "Veit, Wilber, Belongie 2016"
+SOURCE = "Veit et al. 2016"
 KINDS = (("plain", True, theme.PLAIN), ("residual", False, theme.RESIDUAL))
 
 
@@ -84,7 +84,7 @@ class LesionStudy(LectureSlide):
             notes="Now delete several blocks at random, the same blocks in both nets, "
             f"{record.draws} random draws per count and seed; the band is the range over seeds. The "
             "residual net degrades smoothly, as an ensemble does when members leave; the plain net "
-            "has no second route and breaks."
+            "has no second route: it is already at the error of guessing among ten digits."
         )
         self.show_random()
 

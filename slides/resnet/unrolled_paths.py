@@ -27,7 +27,7 @@ from slides.common.diagrams import LayerBox, SkipArc
 from slides.common.layout import fill_between
 from slides.common.text import label
 
-SOURCE = "Veit, Wilber, Belongie 2016, arXiv:1605.06431"
+SOURCE = "Veit et al. 2016, arXiv:1605.06431"
 SMALL = 3  # blocks in the unrolled picture
 
 
@@ -131,7 +131,7 @@ class UnrolledPaths(LectureSlide):
         facts = label(f"most common: {most} of {n} blocks;  exactly 1 path passes all {n}",
                       size=theme.LABEL_FONT)
         body = VGroup(plot, facts).arrange(DOWN, buff=0.35)
-        source = self.caption(f"C({n}, k) paths through k blocks; {SOURCE}")
+        source = self.caption(f"C({n}, k) paths through k blocks \u00b7 {SOURCE}")
         fill_between(body, heading.get_bottom()[1], source.get_top()[1])
         self.play(Write(heading), FadeIn(source))
         self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.bars))))
