@@ -46,18 +46,21 @@ def shown_surfaces(record: experiment.LossLandscape) -> tuple[np.ndarray, np.nda
             record.surfaces[seed_key(False, seed)])
 
 
-LOSS_CUT = 100.0  # far from the trained weights the loss explodes; both pictures stop here
-
-
 def loss_floor(record: experiment.LossLandscape) -> float:
     """The lowest loss on either surface: the bottom of both pictures."""
     plain, residual = shown_surfaces(record)
     return max(float(min(plain.min(), residual.min())), 1e-6)
 
 
-def contour_levels(record: experiment.LossLandscape, count: int = 14) -> list[float]:
-    """The same levels for both maps: evenly spaced in log loss from the lowest point to the cut."""
-    return [float(v) for v in np.geomspace(loss_floor(record) * 1.2, LOSS_CUT, count)]
+def loss_ceiling(record: experiment.LossLandscape) -> float:
+    """The highest loss on either surface: the top of both pictures."""
+    plain, residual = shown_surfaces(record)
+    return float(max(plain.max(), residual.max()))
+
+
+def contour_levels(record: experiment.LossLandscape, count: int = 16) -> list[float]:
+    """The same levels for both maps: evenly spaced in log loss over both surfaces' range."""
+    return [float(v) for v in np.geomspace(loss_floor(record) * 1.2, loss_ceiling(record) / 1.2, count)]
 
 
 def percent(value: float) -> str:
@@ -82,14 +85,15 @@ class LossLandscape(LectureThreeDSlide):
             f"Around each trained {record.depth}-layer net we measured the training loss on a grid: "
             "move every weight along two random directions, each filter scaled to its own size, as "
             "Li and colleagues did in 2018. Left the plain net, right the same net with skips, "
-            "one height scale for both: the loss on a log scale, cut where it explodes far from the "
-            "trained weights."
+            "one height scale for both: the loss on a log scale, since far from the trained weights it "
+            "grows by orders of magnitude."
         )
         self.set_camera_orientation(phi=62 * DEGREES, theta=-90 * DEGREES, zoom=0.95)
         heading = self.title("The loss around a trained net")
         plain_values, residual_values = shown_surfaces(record)
-        # Heights are log10 of the loss, on one scale for both nets, cut at LOSS_CUT.
-        bottom, top = np.log10(loss_floor(record)), np.log10(LOSS_CUT)
+        # Heights are log10 of the loss, on one scale for both nets: far from the trained
+        # weights the loss grows by orders of magnitude.
+        bottom, top = np.log10(loss_floor(record)), np.log10(loss_ceiling(record))
         surfaces = []
         # Side by side with room to turn: a square's diagonal is 1.41 times its side.
         for values, color, x in ((plain_values, theme.PLAIN, -SURFACE_X), (residual_values, theme.RESIDUAL, SURFACE_X)):
@@ -104,8 +108,7 @@ class LossLandscape(LectureThreeDSlide):
                 label(f"{percent(record.roughness[kind].mean)} of the grid not locally convex",
                       size=theme.MIN_FONT),
             ).arrange(DOWN, buff=0.1).move_to(x * RIGHT + 2.55 * UP))
-        source = self.caption(f"height: loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082, log scale, cut at "
-                              f"{LOSS_CUT:g} \u00b7 {SOURCE}")
+        source = self.caption(f"height: log loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082 \u00b7 {SOURCE}")
         self.add_fixed_in_frame_mobjects(heading, names, source)
         self.remove(heading, names, source)
         self.play(Write(heading), FadeIn(names), FadeIn(source))
@@ -114,9 +117,12 @@ class LossLandscape(LectureThreeDSlide):
 
         self.next_slide(
             loop=True,
-            notes="Let it turn while you talk. The plain net's loss is a rugged, folded terrain: "
-            "a step in the wrong direction climbs a wall. With skips the same weights sit in a "
-            "smooth, nearly convex bowl, so gradient descent has an easy way down.",
+            notes="Let it turn while you talk. The plain net was left on a high plateau: around it the "
+            "loss is flat, then climbs in uneven steps, and on "
+            f"{percent(record.roughness['plain'].mean)} of the grid the surface bends the wrong way for a "
+            "bowl. With skips the same weights sit at the bottom of a narrow funnel that stays close to a "
+            f"bowl: only {percent(record.roughness['residual'].mean)} of the grid is not locally convex. "
+            "Gradient descent has an easy way down.",
         )
         self.play(*(Rotate(s, angle=TAU, axis=OUT, about_point=s.get_center()) for s in surfaces),
                   run_time=10, rate_func=linear)
