@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write, config
-from manim_slides import Slide
+from manim_slides import Slide, ThreeDSlide
 
 from slides import theme
 from slides.onscreen import description, description_text, layout_problems, onscreen_texts
@@ -117,3 +117,10 @@ def _is_text(mobject: Mobject) -> bool:
     return isinstance(mobject, Text) or (
         isinstance(mobject, VGroup) and all(isinstance(m, Text) for m in mobject)
     )
+
+
+class LectureThreeDSlide(LectureSlide, ThreeDSlide):
+    """A ``LectureSlide`` with manim's 3D camera, for scenes that show a surface in space.
+
+    Text that should stay flat on the screen goes through ``add_fixed_in_frame_mobjects``.
+    """

@@ -30,14 +30,15 @@ RESNET_FOUNDATIONS: tuple[str, ...] = (
     "DegradationProblem", "NestedFunctions",
 )
 RESNET_RESIDUALS: tuple[str, ...] = (
-    "ResidualConnection", "GradientFlow", "BasicVsBottleneck", "WholeNetwork",
+    "ResidualConnection", "GradientFlow", "LossLandscape", "LandscapeContours", "LesionStudy", "UnrolledPaths",
+    "BasicVsBottleneck", "WholeNetwork",
     "TransferLearning", "VariantsAndLegacy", "Recap",
 )
 RESNET = Deck(
     name="resnet",
     title="ResNet: why 100 layers became trainable",
     summary="Functions, layers and convolutions; the degradation problem; residual connections, "
-    "gradient flow, blocks and the ResNet family; transfer learning and the legacy of the skip.",
+    "gradient flow, loss landscapes and deleting blocks, blocks and the ResNet family; transfer learning and the legacy of the skip.",
     scenes=RESNET_FOUNDATIONS + RESNET_RESIDUALS,
 )
 
