@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import Mobject, config
 
 from slides import theme
+from slides.common.text import fit
 
 
 def frame_bottom() -> float:
@@ -38,7 +39,12 @@ def fill_between(body: Mobject, top: float, bottom: float, *, buff: float = them
     height = top - bottom - 2 * buff
     if height <= 0:
         raise ValueError(f"no room between y = {top:.2f} and y = {bottom:.2f}")
-    body.scale(min(height / body.height, width / body.width))
+    factor = min(height / body.height, width / body.width)
+    if factor < 1:
+        # Shrinking goes through fit, which refuses to set text below MIN_FONT.
+        fit(body, width=width, height=height)
+    else:
+        body.scale(factor)
     body.move_to([0.0, (top + bottom) / 2, 0.0])
     return body
 

@@ -93,7 +93,7 @@ class LesionStudy(LectureSlide):
         n = record.n_blocks
         labelled = [i for i in range(n) if (i + 1) % 5 == 0 or i == 0]
         plot = BarPlot(single_series(record), [str(i + 1) for i in range(n)], x_label="block deleted",
-                       y_label="validation error after deleting it", width=12.2, height=3.9, percent_y=True,
+                       y_label="validation error after deleting it", width=11.0, height=2.2, percent_y=True,
                        labelled=labelled)
         legend = VGroup()
         for kind, plain, color in KINDS:
@@ -110,11 +110,13 @@ class LesionStudy(LectureSlide):
                            .move_to(plot.bar_at(0, i) + 0.18 * UP)
                            for i in range(n) if not record.deletable_in_plain[i]))
         numbers = VGroup(*(
-            label(f"{kind}: full net {percent(record.full[kind].mean)}, one block deleted: median "
-                  f"{spread_text(record.single_median[kind])}, worst {spread_text(record.single_worst[kind])}",
-                  size=theme.MIN_FONT, color=color)
+            VGroup(
+                label(f"{kind}: full net {percent(record.full[kind].mean)}", size=theme.MIN_FONT, color=color),
+                label(f"one block deleted: median {spread_text(record.single_median[kind])}, "
+                      f"worst {spread_text(record.single_worst[kind])}", size=theme.MIN_FONT, color=color),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             for kind, _, color in KINDS
-        )).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        )).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         chart = VGroup(plot, full_lines, crosses)
         layout = VGroup(legend, chart, numbers).arrange(DOWN, buff=0.3)
         source = self.caption(f"dashed: full net \u00b7 whiskers: range over {len(record.seeds)} seeds \u00b7 {SOURCE}")
@@ -136,7 +138,7 @@ class LesionStudy(LectureSlide):
             series.append(Series(ks, mean, f"{kind}-{record.depth}", color))
         top = max(float(c[3].max()) for c in curves.values())
         plot = CurvePlot(series, x_label="blocks deleted at random", y_label="validation error",
-                         width=9.0, height=5.2, percent_y=True, y_range=(0.0, min(1.0, top * 1.05)))
+                         width=8.4, height=4.3, percent_y=True, y_range=(0.0, min(1.0, top * 1.05)))
         for kind, _, color in KINDS:
             ks, _, low, high = curves[kind]
             outline = [plot.point(k, v) for k, v in zip(ks, high)] + [plot.point(k, v) for k, v in zip(ks[::-1], low[::-1])]

@@ -69,7 +69,7 @@ def percent(value: float) -> str:
 
 def roughness_line(record: experiment.LossLandscape, kind: str) -> str:
     spread = record.roughness[kind]
-    return (f"{percent(spread.mean)} not locally convex "
+    return (f"{percent(spread.mean)} not locally convex\n"
             f"(seeds {percent(spread.low)}\u2013{percent(spread.high)})")
 
 
@@ -145,7 +145,7 @@ class LandscapeContours(LectureSlide):
         panels = VGroup()
         for values, kind, color in ((plain_values, "plain", theme.PLAIN),
                                     (residual_values, "residual", theme.RESIDUAL)):
-            contour = ContourMap(values, record.coordinates, record.coordinates, levels=levels, height=4.4,
+            contour = ContourMap(values, record.coordinates, record.coordinates, levels=levels, height=3.3,
                                  low_color=color, high_color=theme.MUTED,
                                  x_label="direction 1", y_label="direction 2")
             centre = Dot(contour.point(0.0, 0.0), radius=0.09, color=theme.HIGHLIGHT)

@@ -77,9 +77,9 @@ class UnrolledPaths(LectureSlide):
             if len(rows) != int(count):
                 raise ValueError(f"{len(rows)} paths of length {k} drawn, the model counts {int(count)}")
             stack = VGroup(*rows).arrange(UP, buff=0.22)
-            caption = label(f"{int(count)} path{'s' if count != 1 else ''} through {int(k)}", size=theme.LABEL_FONT)
+            caption = label(f"{int(count)} path{'s' if count != 1 else ''}\nthrough {int(k)}", size=theme.LABEL_FONT)
             columns.add(VGroup(caption, stack).arrange(DOWN, buff=0.3))
-        columns.arrange(RIGHT, buff=0.55, aligned_edge=DOWN)
+        columns.arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
         # Captions under the stacks, stacks standing on one line: the columns read as a histogram.
         base = min(c[1].get_bottom()[1] for c in columns)
         for column in columns:
@@ -125,7 +125,7 @@ class UnrolledPaths(LectureSlide):
         heading = self.title(f"{n} blocks: {total:,} paths")
         plot = BarPlot([BarSeries(share, "paths", theme.SKIP)], [str(k) for k in record.path_lengths],
                        x_label="residual branches on the path (each has 2 conv layers)",
-                       y_label="share of all paths", width=12.0, height=4.6, percent_y=True,
+                       y_label="share of all paths", width=11.0, height=3.4, percent_y=True,
                        labelled=[k for k in range(n + 1) if k % 3 == 0], group_fill=0.75)
         most = int(record.path_lengths[int(np.argmax(record.path_counts))])
         facts = label(f"most common: {most} of {n} blocks;  exactly 1 path passes all {n}",
