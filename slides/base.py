@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write, config
+from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write
 from manim_slides import Slide, ThreeDSlide
 
 from slides import theme
@@ -114,9 +114,7 @@ class LectureSlide(Slide):
 
 
 def _is_text(mobject: Mobject) -> bool:
-    return isinstance(mobject, Text) or (
-        isinstance(mobject, VGroup) and all(isinstance(m, Text) for m in mobject)
-    )
+    return isinstance(mobject, Text) or (isinstance(mobject, VGroup) and all(isinstance(m, Text) for m in mobject))
 
 
 class LectureThreeDSlide(LectureSlide, ThreeDSlide):

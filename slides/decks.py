@@ -26,19 +26,34 @@ INTRO = Deck(
 
 # The ResNet lecture, in two halves: the road to the problem, then the residual idea.
 RESNET_FOUNDATIONS: tuple[str, ...] = (
-    "LectureTitle", "WhatIsAFunction", "SharpenPhoto", "WhatIsF", "HowConvolutionWorks", "BatchNormAndReLU",
-    "DegradationProblem", "NestedFunctions",
+    "LectureTitle",
+    "WhatIsAFunction",
+    "SharpenPhoto",
+    "WhatIsF",
+    "HowConvolutionWorks",
+    "BatchNormAndReLU",
+    "DegradationProblem",
+    "NestedFunctions",
 )
 RESNET_RESIDUALS: tuple[str, ...] = (
-    "ResidualConnection", "GradientFlow", "LossLandscape", "LandscapeContours", "LesionStudy", "UnrolledPaths",
-    "BasicVsBottleneck", "WholeNetwork",
-    "TransferLearning", "VariantsAndLegacy", "Recap",
+    "ResidualConnection",
+    "GradientFlow",
+    "LossLandscape",
+    "LandscapeContours",
+    "LesionStudy",
+    "UnrolledPaths",
+    "BasicVsBottleneck",
+    "WholeNetwork",
+    "TransferLearning",
+    "VariantsAndLegacy",
+    "Recap",
 )
 RESNET = Deck(
     name="resnet",
     title="ResNet: why 100 layers became trainable",
     summary="Functions, layers and convolutions; the degradation problem; residual connections, "
-    "gradient flow, loss landscapes and deleting blocks, blocks and the ResNet family; transfer learning and the legacy of the skip.",
+    "gradient flow, loss landscapes and deleting blocks, blocks and the ResNet family; transfer learning "
+    "and the legacy of the skip.",
     scenes=RESNET_FOUNDATIONS + RESNET_RESIDUALS,
 )
 

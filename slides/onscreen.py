@@ -87,17 +87,66 @@ def _tex_source(mobject: SingleStringMathTex) -> str:
 
 # LaTeX commands as the characters a reader (or a screen reader) reads.
 _TEX_SYMBOLS = {
-    "partial": "∂", "cdot": "·", "times": "×", "sum": "Σ", "prod": "Π", "nabla": "∇", "infty": "∞",
-    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "approx": "≈", "to": "→",
-    "rightarrow": "→", "leftarrow": "←", "in": "∈", "ldots": "…", "cdots": "⋯", "pm": "±",
-    "top": "ᵀ", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
-    "varepsilon": "ε", "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ",
-    "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ",
-    "tanh": "tanh", "exp": "exp", "log": "log", "max": "max", "min": "min",
+    "partial": "∂",
+    "cdot": "·",
+    "times": "×",
+    "sum": "Σ",
+    "prod": "Π",
+    "nabla": "∇",
+    "infty": "∞",
+    "leq": "≤",
+    "le": "≤",
+    "geq": "≥",
+    "ge": "≥",
+    "neq": "≠",
+    "approx": "≈",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "in": "∈",
+    "ldots": "…",
+    "cdots": "⋯",
+    "pm": "±",
+    "top": "ᵀ",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "omega": "ω",
+    "Delta": "Δ",
+    "Sigma": "Σ",
+    "tanh": "tanh",
+    "exp": "exp",
+    "log": "log",
+    "max": "max",
+    "min": "min",
 }
 # Commands that only change how their argument looks.
-_TEX_STYLES = ("mathrm", "mathbf", "mathcal", "mathit", "text", "textbf", "operatorname", "hat", "bar",
-               "boldsymbol", "mathsf", "mathtt")
+_TEX_STYLES = (
+    "mathrm",
+    "mathbf",
+    "mathcal",
+    "mathit",
+    "text",
+    "textbf",
+    "operatorname",
+    "hat",
+    "bar",
+    "boldsymbol",
+    "mathsf",
+    "mathtt",
+)
 _TEX_SPACING = ("textstyle", "displaystyle", "scriptstyle", "left", "right", "big", "Big", "bigg", "Bigg")
 
 
@@ -107,8 +156,9 @@ def tex_to_text(tex: str) -> str:
     text = re.sub(r"\\hat\s*\{?(\w)\}?", "\\1\u0302", text)
     group = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
     for _ in range(4):  # nested fractions and styles, innermost first
-        text = re.sub(r"\\[dt]?frac\s*" + group + r"\s*" + group,
-                      lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))} ", text)
+        text = re.sub(
+            r"\\[dt]?frac\s*" + group + r"\s*" + group, lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))} ", text
+        )
         text = re.sub(r"\\sqrt\s*" + group, lambda m: f"√{_wrap(m.group(1))}", text)
         text = re.sub(r"\\(?:" + "|".join(_TEX_STYLES) + r")\s*" + group, r"\1", text)
     text = re.sub(r"\\(?:" + "|".join(_TEX_SPACING) + r")(?![a-zA-Z])", "", text)
@@ -132,8 +182,9 @@ def _glyph_boxes(mobject: Mobject) -> tuple[tuple[float, float, float, float], .
     boxes = []
     for part in mobject.family_members_with_points():
         points = part.points
-        boxes.append((float(points[:, 0].min()), float(points[:, 0].max()),
-                      float(points[:, 1].min()), float(points[:, 1].max())))
+        boxes.append(
+            (float(points[:, 0].min()), float(points[:, 0].max()), float(points[:, 1].min()), float(points[:, 1].max()))
+        )
     return tuple(boxes)
 
 

@@ -32,8 +32,7 @@ class BuiltDeck:
 
         (deck,) = select(load_decks(), [self.name])
         return {
-            scene: json.loads((self.build / "slides" / f"{scene}.json").read_text())["slides"]
-            for scene in deck.scenes
+            scene: json.loads((self.build / "slides" / f"{scene}.json").read_text())["slides"] for scene in deck.scenes
         }
 
     def slides(self) -> list[dict]:
@@ -73,7 +72,10 @@ def canonical() -> Callable[[Any], Any]:
         try:
             return function.get()
         except Exception as error:  # noqa: BLE001 - any failure to build is the test's failure
-            pytest.fail(f"record {function.name!r} cannot be built ({type(error).__name__}: {error}); "
-                        "run `make data` to see why", pytrace=False)
+            pytest.fail(
+                f"record {function.name!r} cannot be built ({type(error).__name__}: {error}); "
+                "run `make data` to see why",
+                pytrace=False,
+            )
 
     return record

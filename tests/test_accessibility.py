@@ -12,12 +12,12 @@ import json
 import math
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pptx
 import pytest
+import tomllib
 import torch
 import torch.nn.functional as F
 from bs4 import BeautifulSoup
@@ -40,8 +40,12 @@ def _words(text: str) -> str:
 def _launch(playwright):
     return playwright.chromium.launch(
         executable_path="/usr/bin/chromium",
-        args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
-              "--disable-background-networking", "--disable-component-update"],
+        args=[
+            "--no-sandbox",
+            "--autoplay-policy=no-user-gesture-required",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
     )
 
 
@@ -122,8 +126,9 @@ def test_space_moves_on_and_enter_pauses_a_looping_slide(built_deck: BuiltDeck) 
         for index in range(1, looping + 1):
             page.keyboard.press("Space")
             page.wait_for_function(f"() => Reveal.getIndices().h === {index}", timeout=5000)
-        page.wait_for_function(f"() => {{ const v = {video}; return v && v.loop && !v.paused && v.currentTime > 0; }}",
-                               timeout=10000)
+        page.wait_for_function(
+            f"() => {{ const v = {video}; return v && v.loop && !v.paused && v.currentTime > 0; }}", timeout=10000
+        )
         page.keyboard.press("Enter")
         assert page.evaluate(f"{video}.paused")
         stopped_at = page.evaluate(f"{video}.currentTime")
@@ -176,9 +181,7 @@ def test_pages_have_no_wcag_violations(built_deck: BuiltDeck) -> None:
             if name.endswith(f"{built_deck.name}.html"):
                 page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
             page.add_script_tag(path=str(axe))
-            result = page.evaluate(
-                "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-            )
+            result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
             assert result["passes"], f"axe checked nothing on {name}"
             found[name] = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
         browser.close()
@@ -261,12 +264,27 @@ def test_a_slide_without_text_stops_the_export_in_one_line(built_deck: BuiltDeck
         (build / "slides" / path.name).write_text(json.dumps(record))
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "slides.pipeline", "--build", str(build), "--out", str(out), "export", fmt, built_deck.name],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "slides.pipeline",
+            "--build",
+            str(build),
+            "--out",
+            str(out),
+            "export",
+            fmt,
+            built_deck.name,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Welcome slide 1 has no description" in lines[0] and "make scene SCENE=Welcome" in lines[0]
+    assert (
+        len(lines) == 1 and "Welcome slide 1 has no description" in lines[0] and "make scene SCENE=Welcome" in lines[0]
+    )
     assert "Traceback" not in result.stderr
     # Nothing is left where make or a web server would take it as finished.
     left = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []

@@ -32,20 +32,29 @@ def test_autodiff_values_and_gradients_match_autograd() -> None:
     loss.backward()
 
     expected = {
-        "x1": (x[0, 0], x.grad[0, 0]), "x2": (x[0, 1], x.grad[0, 1]),
-        "z1": (z[0, 0], z.grad[0, 0]), "z2": (z[0, 1], z.grad[0, 1]),
-        "h1": (h[0, 0], h.grad[0, 0]), "h2": (h[0, 1], h.grad[0, 1]),
-        "y": (y[0, 0], y.grad[0, 0]), "L": (loss, 1.0),
+        "x1": (x[0, 0], x.grad[0, 0]),
+        "x2": (x[0, 1], x.grad[0, 1]),
+        "z1": (z[0, 0], z.grad[0, 0]),
+        "z2": (z[0, 1], z.grad[0, 1]),
+        "h1": (h[0, 0], h.grad[0, 0]),
+        "h2": (h[0, 1], h.grad[0, 1]),
+        "y": (y[0, 0], y.grad[0, 0]),
+        "L": (loss, 1.0),
     }
     assert set(expected) == {node.name for node in data.nodes}
     for name, (value, grad) in expected.items():
         assert close(data.node(name).value, value.detach()), name
         assert close(data.node(name).grad, grad), name
     parameter_grads = {
-        "w11": hidden.weight.grad[0, 0], "w12": hidden.weight.grad[0, 1],
-        "w21": hidden.weight.grad[1, 0], "w22": hidden.weight.grad[1, 1],
-        "b1": hidden.bias.grad[0], "b2": hidden.bias.grad[1],
-        "v1": output.weight.grad[0, 0], "v2": output.weight.grad[0, 1], "c": output.bias.grad[0],
+        "w11": hidden.weight.grad[0, 0],
+        "w12": hidden.weight.grad[0, 1],
+        "w21": hidden.weight.grad[1, 0],
+        "w22": hidden.weight.grad[1, 1],
+        "b1": hidden.bias.grad[0],
+        "b2": hidden.bias.grad[1],
+        "v1": output.weight.grad[0, 0],
+        "v2": output.weight.grad[0, 1],
+        "c": output.bias.grad[0],
     }
     assert {p.name for p in data.parameters} == set(parameter_grads)
     for name, grad in parameter_grads.items():
@@ -59,11 +68,14 @@ def test_autodiff_edges_obey_the_chain_rule() -> None:
 
     # Local derivatives by hand: linear maps give their weight, sigmoid h(1 - h), loss y - t.
     expected_local = {
-        ("x1", "z1"): param["w11"], ("x2", "z1"): param["w12"],
-        ("x1", "z2"): param["w21"], ("x2", "z2"): param["w22"],
+        ("x1", "z1"): param["w11"],
+        ("x2", "z1"): param["w12"],
+        ("x1", "z2"): param["w21"],
+        ("x2", "z2"): param["w22"],
         ("z1", "h1"): node["h1"].value * (1 - node["h1"].value),
         ("z2", "h2"): node["h2"].value * (1 - node["h2"].value),
-        ("h1", "y"): param["v1"], ("h2", "y"): param["v2"],
+        ("h1", "y"): param["v1"],
+        ("h2", "y"): param["v2"],
         ("y", "L"): node["y"].value - record.target,
     }
     assert {(e.parent, e.child) for e in record.edges} == set(expected_local)

@@ -38,9 +38,7 @@ def test_batchnorm_normalized_values_sum_to_zero_and_gamma_beta_matter() -> None
     np.testing.assert_allclose(record.normalized_sums, record.normalized.sum(axis=0))
     np.testing.assert_allclose(record.normalized_sums, 0.0, atol=1e-12)
     # Unit variance up to eps: each normalised column has mean square var / (var + eps).
-    np.testing.assert_allclose(
-        (record.normalized**2).mean(axis=0), record.variance / (record.variance + record.eps)
-    )
+    np.testing.assert_allclose((record.normalized**2).mean(axis=0), record.variance / (record.variance + record.eps))
     assert not np.allclose(record.gamma, 1.0) and not np.allclose(record.beta, 0.0)
 
 
@@ -55,12 +53,21 @@ def test_batchnorm_running_statistics_and_eval_mode() -> None:
     for step in range(1, batchnorm_model.LONG_RUN_STEPS + 1):
         hidden = F.linear(batches[(step - 1) % len(batches)], weight, bias)
         # The functional form updates the running tensors in place, as the module does.
-        F.batch_norm(hidden, running_mean, running_var, gamma, beta, training=True,
-                     momentum=batchnorm_model.MOMENTUM, eps=batchnorm_model.EPS)
+        F.batch_norm(
+            hidden,
+            running_mean,
+            running_var,
+            gamma,
+            beta,
+            training=True,
+            momentum=batchnorm_model.MOMENTUM,
+            eps=batchnorm_model.EPS,
+        )
         assert close(data.running_mean_history[step], running_mean)
         assert close(data.running_var_history[step], running_var)
-        eval_output = F.batch_norm(new_hidden[None], running_mean, running_var, gamma, beta,
-                                   training=False, eps=batchnorm_model.EPS)[0]
+        eval_output = F.batch_norm(
+            new_hidden[None], running_mean, running_var, gamma, beta, training=False, eps=batchnorm_model.EPS
+        )[0]
         results[step] = (running_mean.clone(), running_var.clone(), eval_output)
     assert close(data.new_hidden, new_hidden)
     for shown in (data.after_one_step, data.after_many_steps):

@@ -21,9 +21,7 @@ def _half_mse(inputs: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> f
     return 0.5 * float(np.mean((inputs @ weights - targets) ** 2))
 
 
-def _heavy_ball(
-    inputs: np.ndarray, targets: np.ndarray, lr: float, momentum: float, steps: int
-) -> np.ndarray:
+def _heavy_ball(inputs: np.ndarray, targets: np.ndarray, lr: float, momentum: float, steps: int) -> np.ndarray:
     # torch.optim.SGD's convention: velocity = momentum * velocity + gradient.
     weights, velocity, path = np.zeros(2), np.zeros(2), [np.zeros(2)]
     for _ in range(steps):

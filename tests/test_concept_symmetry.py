@@ -26,13 +26,18 @@ def xor_network(hidden_weight: object, hidden_bias: object, output_weight: objec
 def test_weight_swap_keeps_outputs_and_loss_but_not_convexity() -> None:
     data = weight_swap_example()
     inputs, targets = double(symmetry_model.INPUTS), double(symmetry_model.TARGETS)
-    original = xor_network(symmetry_model.HIDDEN_WEIGHT, symmetry_model.HIDDEN_BIAS,
-                           symmetry_model.OUTPUT_WEIGHT, symmetry_model.OUTPUT_BIAS)
+    original = xor_network(
+        symmetry_model.HIDDEN_WEIGHT,
+        symmetry_model.HIDDEN_BIAS,
+        symmetry_model.OUTPUT_WEIGHT,
+        symmetry_model.OUTPUT_BIAS,
+    )
     first, second = data.swapped_units
     order = torch.arange(3)
     order[[first, second]] = order[[second, first]]
-    swapped = xor_network(original[0].weight[order], original[0].bias[order],
-                          original[2].weight[0, order], symmetry_model.OUTPUT_BIAS)
+    swapped = xor_network(
+        original[0].weight[order], original[0].bias[order], original[2].weight[0, order], symmetry_model.OUTPUT_BIAS
+    )
 
     def loss(network: nn.Module) -> torch.Tensor:
         return F.mse_loss(network(inputs).view(-1), targets) / 2
@@ -51,8 +56,12 @@ def test_weight_swap_keeps_outputs_and_loss_but_not_convexity() -> None:
         # The straight path in parameter space, as one flat vector per network.
         start = nn.utils.parameters_to_vector(original.parameters())
         end = nn.utils.parameters_to_vector(swapped.parameters())
-        between = xor_network(symmetry_model.HIDDEN_WEIGHT, symmetry_model.HIDDEN_BIAS,
-                              symmetry_model.OUTPUT_WEIGHT, symmetry_model.OUTPUT_BIAS)
+        between = xor_network(
+            symmetry_model.HIDDEN_WEIGHT,
+            symmetry_model.HIDDEN_BIAS,
+            symmetry_model.OUTPUT_WEIGHT,
+            symmetry_model.OUTPUT_BIAS,
+        )
         path = []
         for t in data.path_t:
             nn.utils.vector_to_parameters((1 - t) * start + t * end, between.parameters())

@@ -10,7 +10,6 @@ from torch import nn
 
 from model.concepts.transposed import CASES, ConvCase, transposed_case
 
-
 EXTRA_CASES = (ConvCase("Uneven strides", (6, 4), kernel=2, stride=3, padding=0),)
 
 
@@ -111,9 +110,7 @@ def test_some_case_needs_output_padding() -> None:
         ((0, 3), 1, 1, 0, "input_size"),
     ],
 )
-def test_bad_case_raises(
-    input_size: tuple[int, int], kernel: int, stride: int, padding: int, message: str
-) -> None:
+def test_bad_case_raises(input_size: tuple[int, int], kernel: int, stride: int, padding: int, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         transposed_case(ConvCase("bad", input_size, kernel, stride, padding))
 
@@ -124,12 +121,11 @@ def test_windows_produce_the_cells_they_fill() -> None:
         k = data.case.kernel
         for grid, kernel, windows, output in (
             (data.padded_input, data.kernel, data.windows, data.output),
-            (data.padded_transposed_input, data.flipped_kernel, data.transposed_windows,
-             data.transposed_output),
+            (data.padded_transposed_input, data.flipped_kernel, data.transposed_windows, data.transposed_output),
         ):
             assert len(windows) == output.size
             for n, (row, col) in enumerate(windows):
-                total = int((grid[row:row + k, col:col + k] * kernel).sum())
+                total = int((grid[row : row + k, col : col + k] * kernel).sum())
                 assert total == output.flat[n]
         for n, (row, col) in enumerate(data.transposed_input_cells):
             assert data.padded_transposed_input[row, col] == data.transposed_input.flat[n]
@@ -143,8 +139,7 @@ def test_transposed_plan_has_one_group_per_case(monkeypatch) -> None:
     assert [group.data.case for group in plan] == list(CASES)
     for group in plan:
         assert group.beats and all(beat.notes.strip() for beat in group.beats)
-        assert all(callable(getattr(scene.TransposedConvolution, beat.step, None))
-                   for beat in group.beats)
+        assert all(callable(getattr(scene.TransposedConvolution, beat.step, None)) for beat in group.beats)
     # A new line in the table is a new slide group, with no other change.
     extra = ConvCase("Extra", (6, 6), kernel=3, stride=2, padding=1)
     monkeypatch.setattr(scene, "CASES", CASES + (extra,))

@@ -29,9 +29,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _slides(build: Path, scenes: tuple[str, ...]) -> list[dict]:
     return [
-        slide
-        for scene in scenes
-        for slide in json.loads((build / "slides" / f"{scene}.json").read_text())["slides"]
+        slide for scene in scenes for slide in json.loads((build / "slides" / f"{scene}.json").read_text())["slides"]
     ]
 
 

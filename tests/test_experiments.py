@@ -142,16 +142,13 @@ def test_degradation_verdict_is_the_same_for_two_seed_sets() -> None:
     first = degradation(seeds=(0, 1, 2), **SMALL_DEGRADATION)
     second = degradation(seeds=(3, 4, 5), **SMALL_DEGRADATION)
     assert first.effect_observed == second.effect_observed
-    assert (first.plain_degrades, first.residual_helps) == (
-        second.plain_degrades, second.residual_helps
-    )
+    assert (first.plain_degrades, first.residual_helps) == (second.plain_degrades, second.residual_helps)
     # At this budget the effect is there, and the verdict is the criterion's, recomputed.
     for record in (first, second):
         deep_plain = record.train_error["plain-26"][:, -1]
         others = (record.train_error["plain-8"][:, -1], record.train_error["residual-26"][:, -1])
         expected = all(
-            deep_plain.mean() - other.mean()
-            > 2 * math.sqrt((deep_plain.var(ddof=1) + other.var(ddof=1)) / 2)
+            deep_plain.mean() - other.mean() > 2 * math.sqrt((deep_plain.var(ddof=1) + other.var(ddof=1)) / 2)
             and deep_plain.min() > other.max()
             for other in others
         )
@@ -166,22 +163,19 @@ def test_degradation_check_rejects_runs_that_disagree_with_the_verdict() -> None
     errors = dict(record.train_error)
     errors["plain-14"] = errors["plain-14"].copy()
     errors["plain-14"][:, -1] = 1.0 - errors["plain-14"][:, -1]
-    assert "not that of its runs" in degradation_module.check(
-        dataclasses.replace(record, train_error=errors)
-    )
+    assert "not that of its runs" in degradation_module.check(dataclasses.replace(record, train_error=errors))
 
 
 def test_stored_weights_rebuild_the_trained_nets() -> None:
     run = degradation_module.train_run(7, depths=(8, 14), epochs=1, width=4)
     train, _ = degradation_module.training_data(7)
-    stored = ((True, run.plain_weights, run.plain_scales),
-              (False, run.residual_weights, run.residual_scales))
+    stored = ((True, run.plain_weights, run.plain_scales), (False, run.residual_weights, run.residual_scales))
     for plain, packed, scales in stored:
         assert packed.dtype == np.float16 and scales.dtype == np.float32
         net = degradation_module.unpack_weights(
-            degradation_module.resnet_cifar(14, plain=plain, width=4, in_channels=1,
-                                            num_classes=10),
-            packed, scales,
+            degradation_module.resnet_cifar(14, plain=plain, width=4, in_channels=1, num_classes=10),
+            packed,
+            scales,
         )
         assert not net.training
         assert error_rate(net, train) == run.stored_train_error[run_key(plain, 14)]
@@ -197,11 +191,9 @@ def test_packed_weights_keep_huge_and_tiny_tensors() -> None:
             if isinstance(module, torch.nn.BatchNorm2d):
                 module.running_var.copy_(torch.logspace(-6, 7, module.running_var.numel()))
     packed, scales = degradation_module.pack_weights(net)
-    again = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1,
-                                            num_classes=10)
+    again = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
     degradation_module.unpack_weights(again, packed, scales)
-    for (name, original), (_, restored) in zip(net.state_dict().items(),
-                                               again.state_dict().items()):
+    for (name, original), (_, restored) in zip(net.state_dict().items(), again.state_dict().items()):
         if original.is_floating_point():
             assert torch.isfinite(restored).all(), name
             scale = original.abs().max().clamp_min(1e-30)
@@ -217,15 +209,16 @@ def test_sharpening_net_with_skip_starts_as_the_identity() -> None:
     assert SharpeningNet(depth=4, width=4, skip=False)(x).abs().max() == 0
 
 
-SMALL_SHARPENING = {"steps": 60, "depth": 4, "width": 8, "batch_size": 8, "patch_size": 24,
-                    "crop": 64}
+SMALL_SHARPENING = {"steps": 60, "depth": 4, "width": 8, "batch_size": 8, "patch_size": 24, "crop": 64}
 
 
 def test_sharpening_verdict_is_the_same_for_two_seed_sets() -> None:
     first = sharpening(seeds=(0, 1, 2), **SMALL_SHARPENING)
     second = sharpening(seeds=(3, 4, 5), **SMALL_SHARPENING)
     assert (first.effect_observed, first.sharpens, first.skip_helps) == (
-        second.effect_observed, second.sharpens, second.skip_helps
+        second.effect_observed,
+        second.sharpens,
+        second.skip_helps,
     )
     for record in (first, second):
         assert sharpening_module.check(record) is None
@@ -235,8 +228,7 @@ def test_sharpening_verdict_is_the_same_for_two_seed_sets() -> None:
 
 
 def test_sharpening_small_run_is_consistent() -> None:
-    record = sharpening(seeds=(0,), steps=4, depth=3, width=4, batch_size=4, patch_size=16,
-                        crop=32)
+    record = sharpening(seeds=(0,), steps=4, depth=3, width=4, batch_size=4, patch_size=16, crop=32)
     for image in (record.blurry, record.sharp, record.output, record.plain_output):
         assert image.shape == (32, 32) and image.dtype == np.uint8
     assert record.residual.shape == (32, 32) and record.residual.dtype == np.float16
@@ -263,13 +255,25 @@ def test_sharpening_small_run_is_consistent() -> None:
 # --- transfer ---------------------------------------------------------------------------------
 
 
-SMALL_TRANSFER = {"depth": 8, "width": 8, "image_size": 8, "shots": 3, "pretrain_epochs": 8,
-                  "finetune_epochs": 20, "sweep_shots": (3,)}
+SMALL_TRANSFER = {
+    "depth": 8,
+    "width": 8,
+    "image_size": 8,
+    "shots": 3,
+    "pretrain_epochs": 8,
+    "finetune_epochs": 20,
+    "sweep_shots": (3,),
+}
 
 
 def test_transfer_small_run_has_accuracies_in_range() -> None:
     record = transfer(
-        seeds=(0, 1), depth=8, width=4, shots=2, pretrain_epochs=1, finetune_epochs=2,
+        seeds=(0, 1),
+        depth=8,
+        width=4,
+        shots=2,
+        pretrain_epochs=1,
+        finetune_epochs=2,
         sweep_shots=(1, 2),
     )
     assert record.n_target_train == 2 * len(record.target_classes) and record.n_target_val == 500
@@ -278,9 +282,7 @@ def test_transfer_small_run_has_accuracies_in_range() -> None:
         assert curve.shape == (2, 2) and ((curve >= 0) & (curve <= 1)).all()
     assert record.pretrain_curve.shape == (2, 1)
     assert record.sweep_transfer_accuracy.shape == record.sweep_scratch_accuracy.shape == (2, 2)
-    np.testing.assert_allclose(
-        record.sweep_transfer_accuracy[:, 1], record.final_transfer_accuracy.runs
-    )
+    np.testing.assert_allclose(record.sweep_transfer_accuracy[:, 1], record.final_transfer_accuracy.runs)
     assert transfer_module.check(record) is None
 
 
@@ -292,9 +294,7 @@ def test_transfer_verdict_is_the_same_for_two_seed_sets() -> None:
         pretrained = record.transfer_accuracy[:, -1]
         scratch = record.scratch_accuracy[:, -1]
         pooled = math.sqrt((pretrained.var(ddof=1) + scratch.var(ddof=1)) / 2)
-        expected = bool(
-            pretrained.mean() - scratch.mean() > 2 * pooled and pretrained.min() > scratch.max()
-        )
+        expected = bool(pretrained.mean() - scratch.mean() > 2 * pooled and pretrained.min() > scratch.max())
         assert record.effect_observed == expected
         flipped = dataclasses.replace(record, effect_observed=not expected)
         assert "verdict" in transfer_module.check(flipped)

@@ -15,8 +15,10 @@ def _reference_resnet18_parameters() -> int:
         for block in range(2):
             in_channels = channels if block == 0 else width
             layers += [
-                nn.Conv2d(in_channels, width, 3, stride if block == 0 else 1, 1, bias=False), nn.BatchNorm2d(width),
-                nn.Conv2d(width, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width),
+                nn.Conv2d(in_channels, width, 3, stride if block == 0 else 1, 1, bias=False),
+                nn.BatchNorm2d(width),
+                nn.Conv2d(width, width, 3, 1, 1, bias=False),
+                nn.BatchNorm2d(width),
             ]
             if block == 0 and (stride != 1 or in_channels != width):
                 layers += [nn.Conv2d(in_channels, width, 1, stride, bias=False), nn.BatchNorm2d(width)]

@@ -122,11 +122,15 @@ def _nonconvex_by_eigenvalues(z: np.ndarray, share: float) -> float:
     count = total = 0
     for i in range(1, z.shape[0] - 1):
         for j in range(1, z.shape[1] - 1):
-            hessian = np.array([
-                [z[i, j + 1] - 2 * z[i, j] + z[i, j - 1],
-                 (z[i + 1, j + 1] - z[i + 1, j - 1] - z[i - 1, j + 1] + z[i - 1, j - 1]) / 4],
-                [0.0, z[i + 1, j] - 2 * z[i, j] + z[i - 1, j]],
-            ])
+            hessian = np.array(
+                [
+                    [
+                        z[i, j + 1] - 2 * z[i, j] + z[i, j - 1],
+                        (z[i + 1, j + 1] - z[i + 1, j - 1] - z[i - 1, j + 1] + z[i - 1, j - 1]) / 4,
+                    ],
+                    [0.0, z[i + 1, j] - 2 * z[i, j] + z[i - 1, j]],
+                ]
+            )
             hessian[1, 0] = hessian[0, 1]
             eigen = np.linalg.eigvalsh(hessian)
             count += eigen[0] < -share * np.abs(eigen).max()
@@ -302,7 +306,7 @@ def test_canonical_lesion_errors_recomputed_with_hooks() -> None:
     lengths, counts = record.path_lengths, record.path_counts
     assert int(counts.sum()) == 2**record.n_blocks
     assert counts.tolist() == [math.comb(record.n_blocks, int(k)) for k in lengths]
-    for kind, plain in (("plain", True), ("residual", False)):
+    for kind in ("plain", "residual"):
         keys = [f"{kind}-s{s}" for s in SEEDS]
         medians = [np.median(record.single_error[k][record.deletable_in_plain]) for k in keys]
         assert record.single_median[kind].runs == pytest.approx(medians)

@@ -7,19 +7,18 @@ through ``make`` with one line naming the scene, the slide, the text and the rul
 from __future__ import annotations
 
 import re
-
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Square, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup, config
 
 from slides import theme
 from slides.common.diagrams import LayerBox
 from slides.common.grids import NumberGrid
-from slides.common.text import TextTooSmall, fit, label
 from slides.common.heatmaps import HeatMap
+from slides.common.text import TextTooSmall, fit, label
 from slides.onscreen import layout_problems, onscreen_texts
 from tests.conftest import ROOT, run_make
 
@@ -195,8 +194,11 @@ def test_a_broken_rule_fails_the_render_in_one_line(probe_scene, tmp_path: Path)
     rule, name, decks_file = probe_scene
     build = tmp_path / "build"
     result = run_make(
-        str(build / "slides" / f"{name}.json"), DECKS_FILE=str(decks_file), BUILD=str(build),
-        OUT=str(tmp_path / "out"), LECTURE_LAYOUT="",
+        str(build / "slides" / f"{name}.json"),
+        DECKS_FILE=str(decks_file),
+        BUILD=str(build),
+        OUT=str(tmp_path / "out"),
+        LECTURE_LAYOUT="",
     )
     assert result.returncode != 0, result.stdout + result.stderr
     output = result.stdout + result.stderr
@@ -217,8 +219,11 @@ def test_warn_mode_reports_and_finishes(probe_scene, tmp_path: Path) -> None:
     _, name, decks_file = probe_scene
     build = tmp_path / "build"
     result = run_make(
-        str(build / "slides" / f"{name}.json"), DECKS_FILE=str(decks_file), BUILD=str(build),
-        OUT=str(tmp_path / "out"), LECTURE_LAYOUT="warn",
+        str(build / "slides" / f"{name}.json"),
+        DECKS_FILE=str(decks_file),
+        BUILD=str(build),
+        OUT=str(tmp_path / "out"),
+        LECTURE_LAYOUT="warn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"warning: {name}: slide 2: 'broken by size' is set at" in result.stdout

@@ -9,15 +9,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from model.__main__ import main
 from model.batchnorm_relu import batchnorm_relu_example
 from model.block_trace import block_trace
+from model.cache import records_equal
 from model.convolution import conv_example, feature_maps
 from model.identity_block import identity_block_demo
-from model.measure import build_model, model_names, shape_trace
+from model.measure import PAPER_GIGA_MULTIPLY_ADDS, build_model, count_flops, model_names, shape_trace
 from model.shape_trace import shape_trace_record
-from model.__main__ import main
-from model.cache import records_equal
-from model.measure import PAPER_GIGA_MULTIPLY_ADDS, count_flops
 
 RESNET50_TRACE = [
     ("conv1", (2, 64, 112, 112)),
@@ -100,8 +99,10 @@ def test_conv_example_equals_torch(stride, padding):
     kernel = rng.integers(-2, 3, size=(3, 3)).astype(np.float64)
     example = conv_example(patch, kernel, stride=stride, padding=padding)
     expected = F.conv2d(
-        torch.from_numpy(patch)[None, None], torch.from_numpy(kernel)[None, None],
-        stride=stride, padding=padding,
+        torch.from_numpy(patch)[None, None],
+        torch.from_numpy(kernel)[None, None],
+        stride=stride,
+        padding=padding,
     )[0, 0].numpy()
     assert np.array_equal(example.output, expected)
     assert np.array_equal(example.sums, example.output)
@@ -135,8 +136,12 @@ def test_feature_maps_use_the_given_weights():
 
 
 def test_records_hold_no_tensors_and_are_deterministic():
-    records = [identity_block_demo(), batchnorm_relu_example(), block_trace("basic"),
-               conv_example(np.eye(3), np.ones((2, 2)))]
+    records = [
+        identity_block_demo(),
+        batchnorm_relu_example(),
+        block_trace("basic"),
+        conv_example(np.eye(3), np.ones((2, 2))),
+    ]
     for record in records:
         assert dataclasses.is_dataclass(record)
         leaves = _plain_values(record)
@@ -169,7 +174,5 @@ def test_import_model_stays_light():
         "import sys, model; heavy = [m for m in ('sklearn', 'skimage', 'manim', "
         "'model.experiments') if m in sys.modules]; print(heavy)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

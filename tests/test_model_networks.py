@@ -68,8 +68,7 @@ def test_plain_cifar_block_drops_only_the_addition():
     with torch.no_grad():
         assert not torch.allclose(residual(x), plain(x))
         block = plain.layer1[0]
-        assert torch.equal(block(x := plain.relu(plain.bn1(plain.conv1(x)))),
-                           torch.relu(block.residual_branch(x)))
+        assert torch.equal(block(x := plain.relu(plain.bn1(plain.conv1(x)))), torch.relu(block.residual_branch(x)))
 
 
 def test_option_a_subsamples_and_zero_pads():
@@ -99,12 +98,24 @@ def test_reference_layout_state_dict_round_trip():
     with torch.device("meta"):
         keys = set(resnet50().state_dict())
     expected = {
-        "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
-        "bn1.num_batches_tracked", "layer1.0.conv1.weight", "layer1.0.bn1.running_mean",
-        "layer1.0.conv2.weight", "layer1.0.conv3.weight", "layer1.0.bn3.running_var",
-        "layer1.0.downsample.0.weight", "layer1.0.downsample.1.weight",
-        "layer1.0.downsample.1.running_mean", "layer3.5.bn2.bias", "layer4.2.conv3.weight",
-        "fc.weight", "fc.bias",
+        "conv1.weight",
+        "bn1.weight",
+        "bn1.bias",
+        "bn1.running_mean",
+        "bn1.running_var",
+        "bn1.num_batches_tracked",
+        "layer1.0.conv1.weight",
+        "layer1.0.bn1.running_mean",
+        "layer1.0.conv2.weight",
+        "layer1.0.conv3.weight",
+        "layer1.0.bn3.running_var",
+        "layer1.0.downsample.0.weight",
+        "layer1.0.downsample.1.weight",
+        "layer1.0.downsample.1.running_mean",
+        "layer3.5.bn2.bias",
+        "layer4.2.conv3.weight",
+        "fc.weight",
+        "fc.bias",
     }
     assert expected <= keys
     assert not any(key.startswith(("relu", "maxpool", "avgpool", "flatten")) for key in keys)

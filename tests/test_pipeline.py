@@ -56,8 +56,12 @@ def test_html_deck_plays_and_advances_in_chromium(built_deck: BuiltDeck) -> None
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
-                  "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         context = browser.new_context(offline=True)
         page = context.new_page()
@@ -119,7 +123,8 @@ def test_qt_presenter_runs_through_the_deck(built_deck: BuiltDeck) -> None:
     assert {16777239, 16777236} <= set(keys.NEXT.ids), "PageDown and Right advance"
     assert {16777238, 16777234} <= set(keys.PREVIOUS.ids), "PageUp and Left go back"
     result = built_deck.make(
-        "present", DECK=built_deck.name,
+        "present",
+        DECK=built_deck.name,
         PRESENT_FLAGS="--skip-all --exit-after-last-slide --playback-rate 25",
         QT_QPA_PLATFORM="offscreen",
     )
@@ -175,9 +180,20 @@ def test_editing_one_scene_rerenders_only_that_scene(built_deck: BuiltDeck) -> N
 def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_path: Path) -> None:
     build = tmp_path / "build"
     process = subprocess.Popen(
-        ["make", "--no-print-directory", f"BUILD={build}", f"OUT={tmp_path / 'out'}",
-         "DECKS=intro", "QUALITY=l", str(build / "slides" / "TorchNumber.json")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            "make",
+            "--no-print-directory",
+            f"BUILD={build}",
+            f"OUT={tmp_path / 'out'}",
+            "DECKS=intro",
+            "QUALITY=l",
+            str(build / "slides" / "TorchNumber.json"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
         env=user_env(),
     )
     assert process.stdout is not None
@@ -189,7 +205,9 @@ def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_p
     os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)
     assert not (build / "slides" / "TorchNumber.json").exists()
-    result = run_make(str(build / "slides" / "TorchNumber.json"), BUILD=str(build), OUT=str(tmp_path / "out"), DECKS="intro")
+    result = run_make(
+        str(build / "slides" / "TorchNumber.json"), BUILD=str(build), OUT=str(tmp_path / "out"), DECKS="intro"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (build / "slides" / "TorchNumber.json").is_file()
 

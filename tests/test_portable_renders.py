@@ -244,7 +244,9 @@ def test_site_check_passes_the_exported_deck_and_names_what_breaks_it(built_deck
     soup = BeautifulSoup(page.read_text(), "html.parser")
     video = soup.select("div.slides > section")[-1]["data-background-video"]
     (site / video).unlink()
-    page.write_text(page.read_text().replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>', 1))
+    page.write_text(
+        page.read_text().replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>', 1)
+    )
     result = run_make("check-site", DECKS=built_deck.name, BUILD=str(built_deck.build), OUT=str(site))
     assert result.returncode != 0
     assert f"names {video}, which is not in the site" in result.stdout
@@ -271,11 +273,14 @@ def test_a_formula_compiled_once_is_not_compiled_again_by_another_scene(tmp_path
     assert seed_tex(cache, second) == 1
     # No LaTeX on the PATH: the second scene can only get its formula from the cache.
     no_latex = dict(os.environ, PATH=str(Path(sys.executable).parent))
-    result = subprocess.run([sys.executable, "-c", compile_in, str(second)], capture_output=True, text=True, env=no_latex)
+    result = subprocess.run(
+        [sys.executable, "-c", compile_in, str(second)], capture_output=True, text=True, env=no_latex
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == svg
     assert (second / svg).read_bytes() == (first / svg).read_bytes()
     # And without the cache the same call does need LaTeX.
-    result = subprocess.run([sys.executable, "-c", compile_in, str(tmp_path / "third")], capture_output=True,
-                            text=True, env=no_latex)
+    result = subprocess.run(
+        [sys.executable, "-c", compile_in, str(tmp_path / "third")], capture_output=True, text=True, env=no_latex
+    )
     assert result.returncode != 0

@@ -108,8 +108,11 @@ def _start_server(command: list[str], log: Path) -> tuple[subprocess.Popen, str]
     read, write = os.pipe()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*command, "-displayfd", str(write)], pass_fds=(write,),
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [*command, "-displayfd", str(write)],
+            pass_fds=(write,),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     os.close(write)
     # The server writes the number and a newline, then closes its end.
@@ -142,10 +145,15 @@ def desktop_factory(tmp_path: Path) -> Iterator:
         for step in setup:
             display.run(*step)
         ready = tmp_path / "wm-ready"
-        processes.append(subprocess.Popen(
-            ["openbox", "--sm-disable", "--startup", f"touch {ready}"], env=display.env(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        ))
+        processes.append(
+            subprocess.Popen(
+                ["openbox", "--sm-disable", "--startup", f"touch {ready}"],
+                env=display.env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
         deadline = time.monotonic() + 30
         while not ready.exists():
             assert time.monotonic() < deadline, "the window manager did not start"
@@ -172,8 +180,16 @@ def _dummy_xorg(desktop_factory, tmp_path: Path, outputs: list[str]) -> Display:
     conf.write_text(DUMMY_XORG_CONF)
     (tmp_path / "xorg.conf.d").mkdir()
     command = [
-        "Xorg", "-config", str(conf), "-configdir", str(tmp_path / "xorg.conf.d"),
-        "-logfile", str(tmp_path / "xorg.log"), "-noreset", "-nolisten", "tcp",
+        "Xorg",
+        "-config",
+        str(conf),
+        "-configdir",
+        str(tmp_path / "xorg.conf.d"),
+        "-logfile",
+        str(tmp_path / "xorg.log"),
+        "-noreset",
+        "-nolisten",
+        "tcp",
     ]
     return desktop_factory(command, [["xrandr", "--addmode", "DUMMY1", outputs[0]], ["xrandr", *outputs[1:]]])
 
@@ -191,7 +207,10 @@ class Presenter:
         """(x, y, width, height) of each visible presenter window."""
         found = subprocess.run(
             ["xdotool", "search", "--onlyvisible", "--name", "Manim Slides"],
-            env=self.display.env(), capture_output=True, text=True, timeout=30,
+            env=self.display.env(),
+            capture_output=True,
+            text=True,
+            timeout=30,
         ).stdout.split()
         boxes = []
         for window in found:
@@ -222,12 +241,23 @@ def present(built_deck: BuiltDeck, tmp_path: Path) -> Iterator:
     def start(display: Display, **variables: str) -> Presenter:
         log = tmp_path / f"present-{len(started)}.log"
         args = [
-            "make", "--no-print-directory", "present", f"DECK={built_deck.name}", "QUALITY=l",
-            f"BUILD={built_deck.build}", f"OUT={built_deck.out}", *(f"{k}={v}" for k, v in variables.items()),
+            "make",
+            "--no-print-directory",
+            "present",
+            f"DECK={built_deck.name}",
+            "QUALITY=l",
+            f"BUILD={built_deck.build}",
+            f"OUT={built_deck.out}",
+            *(f"{k}={v}" for k, v in variables.items()),
         ]
         with log.open("w") as out:
             process = subprocess.Popen(
-                args, cwd=ROOT, env=display.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                args,
+                cwd=ROOT,
+                env=display.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         started.append(Presenter(process, log, display))
         return started[-1]
@@ -242,7 +272,7 @@ def _first_slide_last_frame(built_deck: BuiltDeck) -> Image.Image:
     path = Path(first) if Path(first).is_absolute() else built_deck.build / first
     with av.open(str(path)) as video:
         frame = None
-        for frame in video.decode(video=0):
+        for frame in video.decode(video=0):  # noqa: B007 - keeps the last frame
             pass
     assert frame is not None
     return frame.to_image().convert("RGB")
@@ -286,16 +316,30 @@ def test_projector_gets_the_slides_and_the_laptop_the_notes(
     desktop_factory, present, built_deck: BuiltDeck, tmp_path: Path
 ) -> None:
     mode = f"{PROJECTOR[0]}x{PROJECTOR[1]}"
-    display = _dummy_xorg(desktop_factory, tmp_path, [
-        mode, "--output", "DUMMY0", "--mode", f"{LAPTOP[0]}x{LAPTOP[1]}", "--primary",
-        "--output", "DUMMY1", "--mode", mode, "--right-of", "DUMMY0",
-    ])
+    display = _dummy_xorg(
+        desktop_factory,
+        tmp_path,
+        [
+            mode,
+            "--output",
+            "DUMMY0",
+            "--mode",
+            f"{LAPTOP[0]}x{LAPTOP[1]}",
+            "--primary",
+            "--output",
+            "DUMMY1",
+            "--mode",
+            mode,
+            "--right-of",
+            "DUMMY0",
+        ],
+    )
     laptop_box = (0, 0, *LAPTOP)
     projector_box = (LAPTOP[0], 0, LAPTOP[0] + PROJECTOR[0], PROJECTOR[1])
 
     presenter = present(display)
     presenter.wait_for_window((LAPTOP[0], 0, *PROJECTOR))  # full screen on the projector
-    line = next(l for l in presenter.output().splitlines() if l.startswith("[present] intro: 2 scenes"))
+    line = next(text for text in presenter.output().splitlines() if text.startswith("[present] intro: 2 scenes"))
     assert "slides on screen 1 (DUMMY1, 1024x768)" in line and "notes, next slide and clock on screen 0 (DUMMY0" in line
 
     projector = display.settled(projector_box)
@@ -323,17 +367,31 @@ def test_projector_gets_the_slides_and_the_laptop_the_notes(
 
 def test_mirrored_screens_never_show_the_notes(desktop_factory, present, tmp_path: Path) -> None:
     mode = f"{LAPTOP[0]}x{LAPTOP[1]}"
-    display = _dummy_xorg(desktop_factory, tmp_path, [
-        mode, "--output", "DUMMY0", "--mode", mode, "--primary",
-        "--output", "DUMMY1", "--mode", mode, "--same-as", "DUMMY0",
-    ])
+    display = _dummy_xorg(
+        desktop_factory,
+        tmp_path,
+        [
+            mode,
+            "--output",
+            "DUMMY0",
+            "--mode",
+            mode,
+            "--primary",
+            "--output",
+            "DUMMY1",
+            "--mode",
+            mode,
+            "--same-as",
+            "DUMMY0",
+        ],
+    )
     assert "Monitors: 2" in display.run("xrandr", "--listmonitors"), "two outputs showing one picture"
 
     presenter = present(display)
     presenter.wait_for_window((0, 0, *LAPTOP))
     time.sleep(2)
     assert presenter.windows() == [(0, 0, *LAPTOP)], "only the slides, full screen: no notes for the audience"
-    line = next(l for l in presenter.output().splitlines() if l.startswith("[present] intro: 2 scenes"))
+    line = next(text for text in presenter.output().splitlines() if text.startswith("[present] intro: 2 scenes"))
     assert "notes" not in line
     assert presenter.quit() == 0, presenter.output()[-3000:]
 
@@ -341,10 +399,14 @@ def test_mirrored_screens_never_show_the_notes(desktop_factory, present, tmp_pat
 def test_presenting_at_1080p_uses_the_1080p_build() -> None:
     result = subprocess.run(
         ["make", "--no-print-directory", "-n", "present", "DECK=intro", "QUALITY=h"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=user_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=user_env(),
     )
     assert result.returncode == 0, result.stderr
-    command = next(l for l in result.stdout.splitlines() if re.search(r"\bpresent --screen", l))
+    command = next(text for text in result.stdout.splitlines() if re.search(r"\bpresent --screen", text))
     assert "--build build/h " in command
 
 
@@ -361,11 +423,11 @@ def test_stale_scenes_are_named_with_their_last_render_time_before_rendering(bui
         os.utime(source, ns=(original.st_atime_ns, original.st_mtime_ns))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    report = next(i for i, l in enumerate(lines) if "scenes are stale" in l)
+    report = next(i for i, text in enumerate(lines) if "scenes are stale" in text)
     wall = round(json.loads(timing)["wall_s"])
     assert f"1 of 2 scenes are stale in {built_deck.build}" in lines[report]
     assert f"took {wall} s to render" in lines[report] or f"took {wall // 60} min {wall % 60} s" in lines[report]
-    render = next(i for i, l in enumerate(lines) if re.search(r"\brender --quality l Welcome\b", l))
+    render = next(i for i, text in enumerate(lines) if re.search(r"\brender --quality l Welcome\b", text))
     assert report < render, "the report comes before the render"
 
 
@@ -385,7 +447,12 @@ def test_laptop_and_projector_layouts() -> None:
     assert choose_layout([laptop]) == Layout(slides=laptop, notes=None)
     assert choose_layout([laptop, hdmi], "eDP-1") == Layout(slides=laptop, notes=hdmi)
     assert choose_layout([laptop, hdmi], "0").flags() == [
-        "--full-screen", "--screen", "0", "--show-info-window", "--info-window-screen", "1",
+        "--full-screen",
+        "--screen",
+        "0",
+        "--show-info-window",
+        "--info-window-screen",
+        "1",
     ]
     with pytest.raises(PipelineError, match=r"^SCREEN=2: no such screen; the screens are 0 eDP-1 1920x1080, 1 HDMI-1"):
         choose_layout([laptop, hdmi], "2")
@@ -394,13 +461,26 @@ def test_laptop_and_projector_layouts() -> None:
 def test_without_a_display_the_presenter_says_so_in_one_line(built_deck: BuiltDeck) -> None:
     env = {k: v for k, v in user_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run(
-        ["make", "--no-print-directory", "present", f"DECK={built_deck.name}", "QUALITY=l",
-         f"BUILD={built_deck.build}", f"OUT={built_deck.out}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            "make",
+            "--no-print-directory",
+            "present",
+            f"DECK={built_deck.name}",
+            "QUALITY=l",
+            f"BUILD={built_deck.build}",
+            f"OUT={built_deck.out}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode != 0
-    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
-    assert errors == ["error: no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"]
+    errors = [text for text in result.stderr.splitlines() if text.startswith("error:")]
+    assert errors == [
+        "error: no display to present on (DISPLAY is not set); without a desktop open the HTML deck instead"
+    ]
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
 
 
@@ -408,12 +488,23 @@ def test_a_display_qt_cannot_open_is_one_line(built_deck: BuiltDeck) -> None:
     env = dict(user_env(), DISPLAY=":4242")
     env.pop("QT_QPA_PLATFORM", None)
     result = subprocess.run(
-        ["make", "--no-print-directory", "present", f"DECK={built_deck.name}", "QUALITY=l",
-         f"BUILD={built_deck.build}", f"OUT={built_deck.out}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            "make",
+            "--no-print-directory",
+            "present",
+            f"DECK={built_deck.name}",
+            "QUALITY=l",
+            f"BUILD={built_deck.build}",
+            f"OUT={built_deck.out}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode != 0
-    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    errors = [text for text in result.stderr.splitlines() if text.startswith("error:")]
     assert errors == ["error: the Qt presenter cannot open a window: qt.qpa.xcb: could not connect to display :4242"]
 
 

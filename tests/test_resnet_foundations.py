@@ -15,7 +15,6 @@ from torch import nn
 from model.experiments.sharpening import sharpening
 from model.resnet import resnet18
 
-
 # --- WhatIsAFunction --------------------------------------------------------------------------
 
 
@@ -73,9 +72,19 @@ def test_resnet18_shapes_match_a_real_forward_pass() -> None:
     table = layer_table()
     network = resnet18().eval()
     x = torch.zeros(input_shape)
-    layers = [network.conv1, network.bn1, network.relu, network.maxpool, network.layer1,
-              network.layer2, network.layer3, network.layer4, network.avgpool,
-              lambda t: torch.flatten(t, 1), network.fc]
+    layers = [
+        network.conv1,
+        network.bn1,
+        network.relu,
+        network.maxpool,
+        network.layer1,
+        network.layer2,
+        network.layer3,
+        network.layer4,
+        network.avgpool,
+        lambda t: torch.flatten(t, 1),
+        network.fc,
+    ]
     shapes = []
     with torch.no_grad():
         for layer in layers:
@@ -84,8 +93,11 @@ def test_resnet18_shapes_match_a_real_forward_pass() -> None:
     assert table.trace.shapes == tuple(shapes)
     assert table.trace.input_shape == input_shape
     assert table.trace.total_params == sum(p.numel() for p in network.parameters())
-    convs_and_fc = [m for m in network.modules() if isinstance(m, (nn.Conv2d, nn.Linear))
-                    and not (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1))]
+    convs_and_fc = [
+        m
+        for m in network.modules()
+        if isinstance(m, (nn.Conv2d, nn.Linear)) and not (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1))
+    ]
     assert table.weighted_layers == len(convs_and_fc) == 18
     assert len(table.descriptions) == len(shapes)
 
@@ -182,8 +194,7 @@ def test_extra_zero_layer_forgets_f_unless_it_adds_its_input_back() -> None:
 def _mean_range(runs: np.ndarray, scale: float, unit: str, digits: int) -> str:
     """Mean (lowest-highest) of the runs, written out independently of the slides' helper."""
     runs = np.asarray(runs, dtype=np.float64) * scale
-    return (f"{runs.mean():.{digits}f}{unit} ({runs.min():.{digits}f}\u2013"
-            f"{runs.max():.{digits}f}{unit})")
+    return f"{runs.mean():.{digits}f}{unit} ({runs.min():.{digits}f}\u2013{runs.max():.{digits}f}{unit})"
 
 
 def test_degradation_curves_are_error_rates_per_epoch(canonical) -> None:

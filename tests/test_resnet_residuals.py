@@ -128,8 +128,10 @@ def test_gradient_flow_of_a_small_net_matches_autograd() -> None:
     norms, _ = block_input_gradients(net, x, y)
     net.zero_grad()
     inputs: list[torch.Tensor] = []
-    hooks = [b.register_forward_pre_hook(lambda _m, a: (a[0].retain_grad(), inputs.append(a[0])) and None)
-             for b in net.blocks()]
+    hooks = [
+        b.register_forward_pre_hook(lambda _m, a: (a[0].retain_grad(), inputs.append(a[0])) and None)
+        for b in net.blocks()
+    ]
     nn.functional.cross_entropy(net(x), y).backward()
     for h in hooks:
         h.remove()
@@ -143,8 +145,10 @@ def test_transfer_record_holds_accuracies(canonical) -> None:
 
     canonical(experiment.transfer)
     record = transfer_data()
-    for curve, final in ((record.transfer_accuracy, record.final_transfer_accuracy),
-                         (record.scratch_accuracy, record.final_scratch_accuracy)):
+    for curve, final in (
+        (record.transfer_accuracy, record.final_transfer_accuracy),
+        (record.scratch_accuracy, record.final_scratch_accuracy),
+    ):
         curve = np.asarray(curve, dtype=np.float64)
         assert curve.shape == (len(record.seeds), record.finetune_epochs)
         assert np.isfinite(curve).all() and (curve >= 0).all() and (curve <= 1).all()

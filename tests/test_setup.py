@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tomllib
 
 import pytest
+import tomllib
 
 from slides.pipeline import system
 from tests.conftest import ROOT

@@ -21,8 +21,13 @@ from tests.conftest import ROOT
 
 # The published Okabe-Ito palette whose meanings the themes keep.
 OKABE_ITO = {
-    "ORANGE": "#E69F00", "SKY_BLUE": "#56B4E9", "GREEN": "#009E73", "YELLOW": "#F0E442",
-    "BLUE": "#0072B2", "VERMILLION": "#D55E00", "PURPLE": "#CC79A7",
+    "ORANGE": "#E69F00",
+    "SKY_BLUE": "#56B4E9",
+    "GREEN": "#009E73",
+    "YELLOW": "#F0E442",
+    "BLUE": "#0072B2",
+    "VERMILLION": "#D55E00",
+    "PURPLE": "#CC79A7",
 }
 # Every colour a scene may write text in: the foreground, the muted grey and the palette.
 TEXT_NAMES = ("WHITE", "GREY", *OKABE_ITO)
@@ -113,7 +118,11 @@ def test_the_environment_picks_the_theme(value: str | None, expected: str) -> No
     assert result.returncode == 0, result.stderr
     colours = THEMES[expected]
     assert result.stdout.split() == [
-        expected, colours["BACKGROUND"], colours["WHITE"], colours["BLUE"], colours["ORANGE"],
+        expected,
+        colours["BACKGROUND"],
+        colours["WHITE"],
+        colours["BLUE"],
+        colours["ORANGE"],
     ]
 
 
@@ -130,7 +139,9 @@ def test_course_page_text_meets_aa(tmp_path: Path) -> None:
     page = write_index(load_decks(), tmp_path)
     css = BeautifulSoup(page.read_text(), "html.parser").style.get_text()
     rules = dict(re.findall(r"([^{}]+?)\s*\{([^}]*)\}", css))
-    texts = {sel.strip(): c for sel, body in rules.items() for c in re.findall(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", body)}
+    texts = {
+        sel.strip(): c for sel, body in rules.items() for c in re.findall(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", body)
+    }
     grounds = [c for body in rules.values() for c in re.findall(r"background:\s*(#[0-9A-Fa-f]{6})", body)]
     assert len(texts) >= 4 and len(grounds) == 2, (texts, grounds)
     failing = {

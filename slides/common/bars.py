@@ -34,10 +34,20 @@ class BarPlot(VGroup):
     ...                x_label="block", y_label="error", percent_y=True)
     """
 
-    def __init__(self, series: Sequence[BarSeries], categories: Sequence[str], *, x_label: str,
-                 y_label: str, width: float = 12.0, height: float = 4.0, percent_y: bool = False,
-                 y_max: float | None = None, labelled: Sequence[int] | None = None,
-                 group_fill: float = 0.8) -> None:
+    def __init__(
+        self,
+        series: Sequence[BarSeries],
+        categories: Sequence[str],
+        *,
+        x_label: str,
+        y_label: str,
+        width: float = 12.0,
+        height: float = 4.0,
+        percent_y: bool = False,
+        y_max: float | None = None,
+        labelled: Sequence[int] | None = None,
+        group_fill: float = 0.8,
+    ) -> None:
         super().__init__()
         n = len(categories)
         tops = [np.nanmax(s.high if s.high is not None else s.values) for s in series]
@@ -46,17 +56,25 @@ class BarPlot(VGroup):
         self.origin = np.array([-width / 2, -height / 2, 0.0])
         self.step = width / n
         axis_style = {"color": theme.MUTED, "stroke_width": 2}
-        self.axes = VGroup(Line(self.origin, self.origin + width * RIGHT, **axis_style),
-                           Line(self.origin, self.origin + height * UP, **axis_style))
+        self.axes = VGroup(
+            Line(self.origin, self.origin + width * RIGHT, **axis_style),
+            Line(self.origin, self.origin + height * UP, **axis_style),
+        )
         ticks = VGroup()
         for value in _nice_ticks(0.0, self.y_max):
             point = self.point(-0.5, value)
             ticks.add(Line(point, point + 0.1 * LEFT, color=theme.MUTED))
-            ticks.add(Text(_tick_text(value, False, percent_y), font=theme.FONT, font_size=theme.MIN_FONT,
-                           color=theme.MUTED).next_to(point, LEFT, buff=0.15))
-        for index in (labelled if labelled is not None else range(n)):
-            ticks.add(Text(categories[index], font=theme.FONT, font_size=theme.MIN_FONT,
-                           color=theme.MUTED).next_to(self.point(index, 0.0), DOWN, buff=0.12))
+            ticks.add(
+                Text(
+                    _tick_text(value, False, percent_y), font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED
+                ).next_to(point, LEFT, buff=0.15)
+            )
+        for index in labelled if labelled is not None else range(n):
+            ticks.add(
+                Text(categories[index], font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED).next_to(
+                    self.point(index, 0.0), DOWN, buff=0.12
+                )
+            )
         self.bars, self.whiskers = VGroup(), VGroup()
         self._bar_width = self.step * group_fill / len(series)
         self._series_count = len(series)
@@ -66,8 +84,13 @@ class BarPlot(VGroup):
                 value = float(s.values[index])
                 if np.isnan(value):
                     continue
-                bar = Rectangle(width=self._bar_width, height=max(value / self.y_max * height, 1e-3),
-                                stroke_width=0, fill_color=s.color, fill_opacity=1.0)
+                bar = Rectangle(
+                    width=self._bar_width,
+                    height=max(value / self.y_max * height, 1e-3),
+                    stroke_width=0,
+                    fill_color=s.color,
+                    fill_opacity=1.0,
+                )
                 bar.move_to(self.bar_at(which, index), aligned_edge=DOWN)
                 bars.add(bar)
                 if s.low is not None and s.high is not None:
@@ -85,7 +108,8 @@ class BarPlot(VGroup):
     def point(self, category: float, value: float) -> np.ndarray:
         """Frame position of ``value`` above the middle of ``category`` (category -0.5: the y axis)."""
         return self.axes[0].get_start() + np.array(
-            [(category + 0.5) * self.step, value / self.y_max * self.plot_height, 0.0])
+            [(category + 0.5) * self.step, value / self.y_max * self.plot_height, 0.0]
+        )
 
     def bar_at(self, series: int, category: int) -> np.ndarray:
         """Bottom centre of one bar."""

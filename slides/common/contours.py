@@ -31,11 +31,21 @@ class ContourMap(VGroup):
     >>> bowl.point(0.0, 0.0)  # the centre of the frame
     """
 
-    def __init__(self, values: np.ndarray, x_values: np.ndarray, y_values: np.ndarray, *,
-                 levels: Sequence[float], height: float = 4.0, max_width: float | None = None,
-                 x_label: str | None = None, y_label: str | None = None,
-                 low_color: str = theme.TEXT, high_color: str = theme.MUTED,
-                 frame_color: str = theme.MUTED) -> None:
+    def __init__(
+        self,
+        values: np.ndarray,
+        x_values: np.ndarray,
+        y_values: np.ndarray,
+        *,
+        levels: Sequence[float],
+        height: float = 4.0,
+        max_width: float | None = None,
+        x_label: str | None = None,
+        y_label: str | None = None,
+        low_color: str = theme.TEXT,
+        high_color: str = theme.MUTED,
+        frame_color: str = theme.MUTED,
+    ) -> None:
         super().__init__()
         grid = np.asarray(values, dtype=np.float64)
         xs, ys = np.asarray(x_values, dtype=np.float64), np.asarray(y_values, dtype=np.float64)
@@ -49,14 +59,19 @@ class ContourMap(VGroup):
         if max_width is not None:
             scale = min(scale, max_width / x_span)
 
-        self.frame = Rectangle(width=x_span * scale, height=y_span * scale, color=frame_color,
-                               stroke_width=2, fill_color=theme.PANEL, fill_opacity=1.0)
+        self.frame = Rectangle(
+            width=x_span * scale,
+            height=y_span * scale,
+            color=frame_color,
+            stroke_width=2,
+            fill_color=theme.PANEL,
+            fill_opacity=1.0,
+        )
 
         self.contours = VGroup()
         ordered = sorted(levels)
         for rank, level in enumerate(ordered):
-            color = interpolate_color(ManimColor(low_color), ManimColor(high_color),
-                                      rank / max(len(ordered) - 1, 1))
+            color = interpolate_color(ManimColor(low_color), ManimColor(high_color), rank / max(len(ordered) - 1, 1))
             for path in find_contours(grid, level):
                 # find_contours answers in (row, col) index units; the grids are evenly spaced.
                 px = xs[0] + path[:, 1] * (x_span / (len(xs) - 1))
@@ -67,8 +82,11 @@ class ContourMap(VGroup):
 
         self.labels = VGroup()
         if x_label:
-            self.labels.add(Text(x_label, font=theme.FONT, font_size=theme.MIN_FONT,
-                                 color=theme.TEXT).next_to(self.frame, DOWN, buff=0.15))
+            self.labels.add(
+                Text(x_label, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.TEXT).next_to(
+                    self.frame, DOWN, buff=0.15
+                )
+            )
         if y_label:
             name = Text(y_label, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.TEXT)
             self.labels.add(name.rotate(PI / 2).next_to(self.frame, LEFT, buff=0.15))

@@ -12,8 +12,16 @@ from slides.common.text import fit
 class LayerBox(VGroup):
     """A layer drawn as a rounded box with its name (and an optional second line)."""
 
-    def __init__(self, name: str, *, detail: str | None = None, color: str = theme.LAYER,
-                 width: float = 2.0, height: float = 1.0, font_size: int = theme.LABEL_FONT) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        detail: str | None = None,
+        color: str = theme.LAYER,
+        width: float = 2.0,
+        height: float = 1.0,
+        font_size: int = theme.LABEL_FONT,
+    ) -> None:
         super().__init__()
         self.box = RoundedRectangle(width=width, height=height, corner_radius=0.12, color=color, stroke_width=3)
         self.box.set_fill(theme.PANEL, opacity=1.0)
@@ -28,14 +36,21 @@ class LayerBox(VGroup):
 class LayerStack(VGroup):
     """Boxes in a row (or column) joined by data arrows, in the order data flows."""
 
-    def __init__(self, boxes: list[LayerBox], *, direction: np.ndarray = RIGHT, buff: float = 0.6,
-                 arrow_color: str = theme.DATA) -> None:
+    def __init__(
+        self, boxes: list[LayerBox], *, direction: np.ndarray = RIGHT, buff: float = 0.6, arrow_color: str = theme.DATA
+    ) -> None:
         super().__init__()
         self.boxes = VGroup(*boxes).arrange(direction, buff=buff)
         self.arrows = VGroup(
             *(
-                Arrow(a.get_edge_center(direction), b.get_edge_center(-direction), buff=0.05,
-                      color=arrow_color, stroke_width=4, max_tip_length_to_length_ratio=0.35)
+                Arrow(
+                    a.get_edge_center(direction),
+                    b.get_edge_center(-direction),
+                    buff=0.05,
+                    color=arrow_color,
+                    stroke_width=4,
+                    max_tip_length_to_length_ratio=0.35,
+                )
                 for a, b in zip(boxes, boxes[1:])
             )
         )
@@ -45,17 +60,29 @@ class LayerStack(VGroup):
 class SkipArc(CurvedArrow):
     """The identity path from ``start`` to ``end``, always in the skip colour."""
 
-    def __init__(self, start: np.ndarray, end: np.ndarray, *, bend: float = -1.2,
-                 color: str = theme.SKIP, stroke_width: float = 6) -> None:
+    def __init__(
+        self,
+        start: np.ndarray,
+        end: np.ndarray,
+        *,
+        bend: float = -1.2,
+        color: str = theme.SKIP,
+        stroke_width: float = 6,
+    ) -> None:
         super().__init__(start, end, angle=bend, color=color, stroke_width=stroke_width)
 
 
-def labelled_arrow(start: np.ndarray, end: np.ndarray, text: str, *, color: str = theme.DATA,
-                   side: np.ndarray = UP, font_size: int = theme.MIN_FONT) -> VGroup:
+def labelled_arrow(
+    start: np.ndarray,
+    end: np.ndarray,
+    text: str,
+    *,
+    color: str = theme.DATA,
+    side: np.ndarray = UP,
+    font_size: int = theme.MIN_FONT,
+) -> VGroup:
     """An arrow with a short label beside its middle (a tensor shape, a value)."""
     arrow = Arrow(start, end, buff=0.05, color=color, stroke_width=4, max_tip_length_to_length_ratio=0.3)
     tag = Text(text, font=theme.MONO_FONT, font_size=max(font_size, theme.MIN_FONT), color=color)
     tag.next_to(arrow, side, buff=0.1)
     return VGroup(arrow, tag)
-
-

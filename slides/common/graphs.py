@@ -22,11 +22,20 @@ class LayeredGraph(VGroup):
     >>> net.edge("x1", "h2").set_color(theme.GRADIENT)
     """
 
-    def __init__(self, layers: Sequence[Sequence[str]], edges: Sequence[tuple[str, str]], *,
-                 radius: float = 0.45, layer_gap: float = 2.4, node_gap: float = 1.4,
-                 direction: np.ndarray = RIGHT, node_color: str = theme.DATA,
-                 node_colors: Mapping[str, str] | None = None, edge_color: str = theme.MUTED,
-                 edge_width: float = 3) -> None:
+    def __init__(
+        self,
+        layers: Sequence[Sequence[str]],
+        edges: Sequence[tuple[str, str]],
+        *,
+        radius: float = 0.45,
+        layer_gap: float = 2.4,
+        node_gap: float = 1.4,
+        direction: np.ndarray = RIGHT,
+        node_color: str = theme.DATA,
+        node_colors: Mapping[str, str] | None = None,
+        edge_color: str = theme.MUTED,
+        edge_width: float = 3,
+    ) -> None:
         super().__init__()
         self.radius = radius
         self.edge_color = edge_color

@@ -9,8 +9,9 @@ from slides import theme
 from slides.common.text import fit
 
 
-def value_color(value: float, low: float, high: float, *, cold: str = theme.BLUE, hot: str = theme.ORANGE,
-                middle: str = theme.PANEL) -> ManimColor:
+def value_color(
+    value: float, low: float, high: float, *, cold: str = theme.BLUE, hot: str = theme.ORANGE, middle: str = theme.PANEL
+) -> ManimColor:
     """Diverging colour: ``low`` -> cold, 0 (or the midpoint) -> panel, ``high`` -> hot."""
     if high <= low:
         return ManimColor(middle)
@@ -29,9 +30,18 @@ class NumberGrid(VGroup):
     >>> grid.cell_at(1, 2)  # the Square in row 1, column 2
     """
 
-    def __init__(self, values: np.ndarray, *, cell: float = 0.7, decimals: int = 0,
-                 show_values: bool = True, heat: bool = False, color: str = theme.DATA,
-                 font_size: int = theme.MIN_FONT, value_range: tuple[float, float] | None = None) -> None:
+    def __init__(
+        self,
+        values: np.ndarray,
+        *,
+        cell: float = 0.7,
+        decimals: int = 0,
+        show_values: bool = True,
+        heat: bool = False,
+        color: str = theme.DATA,
+        font_size: int = theme.MIN_FONT,
+        value_range: tuple[float, float] | None = None,
+    ) -> None:
         super().__init__()
         self.values = np.asarray(values, dtype=float)
         if self.values.ndim != 2:
@@ -51,8 +61,12 @@ class NumberGrid(VGroup):
                     ink = theme.text_on(fill.to_hex())
                 self.cells.add(square)
                 if show_values:
-                    text = Text(format_value(self.values[r, c], decimals), font=theme.MONO_FONT,
-                                font_size=max(font_size, theme.MIN_FONT), color=ink)
+                    text = Text(
+                        format_value(self.values[r, c], decimals),
+                        font=theme.MONO_FONT,
+                        font_size=max(font_size, theme.MIN_FONT),
+                        color=ink,
+                    )
                     fit(text, width=cell * 0.86).move_to(square)
                     self.numbers.add(text)
         self.add(self.cells, self.numbers)
@@ -71,7 +85,10 @@ class NumberGrid(VGroup):
         top_left = self.cell_at(row, col)
         bottom_right = self.cell_at(row + height - 1, col + width - 1)
         frame = Rectangle(
-            width=width * self.cell_size, height=height * self.cell_size, color=color, stroke_width=6,
+            width=width * self.cell_size,
+            height=height * self.cell_size,
+            color=color,
+            stroke_width=6,
         )
         frame.move_to((top_left.get_corner(UP + (-RIGHT)) + bottom_right.get_corner(DOWN + RIGHT)) / 2)
         return frame

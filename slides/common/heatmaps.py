@@ -28,10 +28,18 @@ class HeatMap(VGroup):
     >>> weights.cell_at(0, 1)  # the Square holding 0.6
     """
 
-    def __init__(self, values: np.ndarray, *, cell: float = 0.9, decimals: int = 2,
-                 color: str = theme.HIGHLIGHT, value_range: tuple[float, float] | None = None,
-                 row_labels: Sequence[str] | None = None, col_labels: Sequence[str] | None = None,
-                 font_size: int = theme.MIN_FONT) -> None:
+    def __init__(
+        self,
+        values: np.ndarray,
+        *,
+        cell: float = 0.9,
+        decimals: int = 2,
+        color: str = theme.HIGHLIGHT,
+        value_range: tuple[float, float] | None = None,
+        row_labels: Sequence[str] | None = None,
+        col_labels: Sequence[str] | None = None,
+        font_size: int = theme.MIN_FONT,
+    ) -> None:
         super().__init__()
         self.values = np.asarray(values, dtype=float)
         if self.values.ndim != 2:
@@ -49,8 +57,12 @@ class HeatMap(VGroup):
                 fill = sequential_color(value, low, high, color=color)
                 square.set_fill(fill, opacity=1.0)
                 # Dark digits on bright cells, light digits on dark ones, whichever contrasts more.
-                text = Text(format_value(value, decimals), font=theme.MONO_FONT, font_size=size,
-                            color=theme.text_on(fill.to_hex()))
+                text = Text(
+                    format_value(value, decimals),
+                    font=theme.MONO_FONT,
+                    font_size=size,
+                    color=theme.text_on(fill.to_hex()),
+                )
                 fit(text, width=cell * 0.86).move_to(square)
                 self.cells.add(square)
                 self.numbers.add(text)
@@ -59,11 +71,15 @@ class HeatMap(VGroup):
         self.row_labels = VGroup()
         self.col_labels = VGroup()
         for r, name in enumerate(row_labels or ()):
-            self.row_labels.add(Text(name, font=theme.FONT, font_size=size, color=theme.TEXT)
-                                .next_to(self.cell_at(r, 0), LEFT, buff=0.15))
+            self.row_labels.add(
+                Text(name, font=theme.FONT, font_size=size, color=theme.TEXT).next_to(
+                    self.cell_at(r, 0), LEFT, buff=0.15
+                )
+            )
         for c, name in enumerate(col_labels or ()):
-            self.col_labels.add(Text(name, font=theme.FONT, font_size=size, color=theme.TEXT)
-                                .next_to(self.cell_at(0, c), UP, buff=0.15))
+            self.col_labels.add(
+                Text(name, font=theme.FONT, font_size=size, color=theme.TEXT).next_to(self.cell_at(0, c), UP, buff=0.15)
+            )
         self.add(self.row_labels, self.col_labels)
         self.center()
 

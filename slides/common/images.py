@@ -50,8 +50,9 @@ def _to_rgb(color: str) -> np.ndarray:
     return np.array(ManimColor(color).to_rgb(), dtype=np.float64)
 
 
-def grey_image(pixels: np.ndarray, *, height: float = 3.0, smooth: bool = False,
-               value_range: tuple[float, float] | None = None) -> ImageMobject:
+def grey_image(
+    pixels: np.ndarray, *, height: float = 3.0, smooth: bool = False, value_range: tuple[float, float] | None = None
+) -> ImageMobject:
     """A grey picture: uint8 arrays as they are, float arrays scaled from ``value_range``.
 
     ``smooth`` keeps bilinear scaling for photos; small arrays stay blocky so each pixel shows.
@@ -65,16 +66,20 @@ def grey_image(pixels: np.ndarray, *, height: float = 3.0, smooth: bool = False,
     if values.ndim == 2:
         values = np.repeat(values[..., None], 3, axis=2)
     image = ImageMobject(values)
-    image.set_resampling_algorithm(
-        RESAMPLING_ALGORITHMS["bilinear" if smooth else "nearest"]
-    )
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear" if smooth else "nearest"])
     image.height = height
     return image
 
 
-def signed_image(values: np.ndarray, *, height: float = 3.0, limit: float | None = None,
-                 negative: str = theme.BLUE, positive: str = theme.ORANGE,
-                 middle: str = theme.BACKGROUND) -> ImageMobject:
+def signed_image(
+    values: np.ndarray,
+    *,
+    height: float = 3.0,
+    limit: float | None = None,
+    negative: str = theme.BLUE,
+    positive: str = theme.ORANGE,
+    middle: str = theme.BACKGROUND,
+) -> ImageMobject:
     """A diverging picture of signed values: 0 is the background, +limit and -limit full colour.
 
     ``limit`` defaults to the largest magnitude, so the strongest value is fully coloured.
@@ -90,8 +95,14 @@ def signed_image(values: np.ndarray, *, height: float = 3.0, limit: float | None
     return image
 
 
-def framed(image: ImageMobject, caption: str | None = None, *, color: str = theme.DATA,
-           caption_color: str = theme.TEXT, font_size: int = theme.MIN_FONT) -> Group:
+def framed(
+    image: ImageMobject,
+    caption: str | None = None,
+    *,
+    color: str = theme.DATA,
+    caption_color: str = theme.TEXT,
+    font_size: int = theme.MIN_FONT,
+) -> Group:
     """An image in a thin coloured frame, with an optional caption underneath."""
     frame = Rectangle(width=image.width, height=image.height, color=color, stroke_width=3)
     frame.move_to(image)

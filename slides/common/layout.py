@@ -19,16 +19,18 @@ def space_below(above: Mobject, *, bottom: float | None = None, gap: float = the
     return above.get_bottom()[1] - gap - low
 
 
-def centre_below(mobject: Mobject, above: Mobject, *, bottom: float | None = None, gap: float = theme.GAP,
-                 x: float = 0.0) -> Mobject:
+def centre_below(
+    mobject: Mobject, above: Mobject, *, bottom: float | None = None, gap: float = theme.GAP, x: float = 0.0
+) -> Mobject:
     """Centre ``mobject`` in the space under ``above``, at ``x`` across (default: the frame's centre)."""
     low = frame_bottom() if bottom is None else bottom
     top = above.get_bottom()[1] - gap
     return mobject.move_to([x, (top + low) / 2, 0.0])
 
 
-def fill_between(body: Mobject, top: float, bottom: float, *, buff: float = theme.GAP,
-                 max_width: float | None = None) -> Mobject:
+def fill_between(
+    body: Mobject, top: float, bottom: float, *, buff: float = theme.GAP, max_width: float | None = None
+) -> Mobject:
     """Scale ``body`` to the height between ``top`` and ``bottom`` (frame y values, less ``buff``
     on each side) or to ``max_width`` (default: the frame less its margins), whichever binds
     first, and centre it there horizontally at x = 0.
@@ -47,4 +49,3 @@ def fill_between(body: Mobject, top: float, bottom: float, *, buff: float = them
         body.scale(factor)
     body.move_to([0.0, (top + bottom) / 2, 0.0])
     return body
-

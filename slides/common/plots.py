@@ -60,17 +60,27 @@ class CurvePlot(VGroup):
     ``percent_y`` labels fractions as percentages.
     """
 
-    def __init__(self, series: list[Series], *, x_label: str, y_label: str, width: float = 8.0,
-                 height: float = 4.5, log_y: bool = False, percent_y: bool = False,
-                 y_range: tuple[float, float] | None = None, x_range: tuple[float, float] | None = None,
-                 legend: bool = True) -> None:
+    def __init__(
+        self,
+        series: list[Series],
+        *,
+        x_label: str,
+        y_label: str,
+        width: float = 8.0,
+        height: float = 4.5,
+        log_y: bool = False,
+        percent_y: bool = False,
+        y_range: tuple[float, float] | None = None,
+        x_range: tuple[float, float] | None = None,
+        legend: bool = True,
+    ) -> None:
         super().__init__()
         self.log_y = log_y
         ys = [self._y(s.y) for s in series]
         xs = [np.asarray(s.x, dtype=float) for s in series]
         x_lo, x_hi = x_range or (min(float(x.min()) for x in xs), max(float(x.max()) for x in xs))
         if y_range is not None:
-            y_lo, y_hi = (self._y(np.array(y_range)))
+            y_lo, y_hi = self._y(np.array(y_range))
         else:
             y_lo = min(float(y.min()) for y in ys)
             y_hi = max(float(y.max()) for y in ys)
@@ -83,8 +93,10 @@ class CurvePlot(VGroup):
         # to start at zero and ``_c2p`` shifts it back: the x axis then sits at the bottom.
         self._origin = (x_lo, y_lo)
         self.axes = Axes(
-            x_range=[0, (x_hi - x_lo) or 1, (x_hi - x_lo) or 1], y_range=[0, (y_hi - y_lo) or 1, (y_hi - y_lo) or 1],
-            x_length=width, y_length=height,
+            x_range=[0, (x_hi - x_lo) or 1, (x_hi - x_lo) or 1],
+            y_range=[0, (y_hi - y_lo) or 1, (y_hi - y_lo) or 1],
+            x_length=width,
+            y_length=height,
             axis_config={"color": theme.MUTED, "include_ticks": False, "stroke_width": 2},
             tips=False,
         )
@@ -98,13 +110,19 @@ class CurvePlot(VGroup):
         for value in y_ticks:
             point = self._c2p(x_lo, value)
             ticks.add(Line(point, point + 0.1 * LEFT, color=theme.MUTED))
-            ticks.add(Text(_tick_text(value, log_y, percent_y), font=theme.FONT, font_size=theme.MIN_FONT,
-                           color=theme.MUTED).next_to(point, LEFT, buff=0.15))
+            ticks.add(
+                Text(
+                    _tick_text(value, log_y, percent_y), font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED
+                ).next_to(point, LEFT, buff=0.15)
+            )
         for value in _nice_ticks(x_lo, x_hi):
             point = self._c2p(value, y_lo)
             ticks.add(Line(point, point + 0.1 * DOWN, color=theme.MUTED))
-            ticks.add(Text(f"{value:g}", font=theme.FONT, font_size=theme.MIN_FONT,
-                           color=theme.MUTED).next_to(point, DOWN, buff=0.12))
+            ticks.add(
+                Text(f"{value:g}", font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED).next_to(
+                    point, DOWN, buff=0.12
+                )
+            )
         self.x_title = Text(x_label, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.TEXT)
         self.x_title.next_to(self.axes.x_axis, DOWN, buff=0.6)
         self.y_title = Text(y_label, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.TEXT)

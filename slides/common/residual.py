@@ -65,8 +65,10 @@ class ResidualBlockDiagram(VGroup):
         side = (UP if np.allclose(direction, RIGHT) else RIGHT) if side is None else side
         details = list(details) if details is not None else [None] * len(layers)
         self.boxes = VGroup(
-            *(LayerBox(name, detail=detail, color=layer_color, width=box_width, height=box_height)
-              for name, detail in zip(layers, details))
+            *(
+                LayerBox(name, detail=detail, color=layer_color, width=box_width, height=box_height)
+                for name, detail in zip(layers, details)
+            )
         )
         self.merge = MergeNode(merge)
         self.after = VGroup(*(LayerBox(name, width=box_width, height=box_height) for name in after))
@@ -84,15 +86,31 @@ class ResidualBlockDiagram(VGroup):
         else:
             self.output = VGroup()
         self.arrows = VGroup(
-            *(Arrow(a.get_edge_center(direction), b.get_edge_center(-direction), buff=0.08,
-                    color=theme.DATA, stroke_width=4, max_tip_length_to_length_ratio=0.3)
-              for a, b in zip(ends, ends[1:]))
+            *(
+                Arrow(
+                    a.get_edge_center(direction),
+                    b.get_edge_center(-direction),
+                    buff=0.08,
+                    color=theme.DATA,
+                    stroke_width=4,
+                    max_tip_length_to_length_ratio=0.3,
+                )
+                for a, b in zip(ends, ends[1:])
+            )
         )
         if output_label is None:
             # Without a named output the block still hands its result on: a short arrow out.
             exit_point = elements[-1].get_edge_center(direction)
-            self.arrows.add(Arrow(exit_point, exit_point + direction * max(2 * gap, 0.6), buff=0.08,
-                                  color=theme.DATA, stroke_width=4, max_tip_length_to_length_ratio=0.3))
+            self.arrows.add(
+                Arrow(
+                    exit_point,
+                    exit_point + direction * max(2 * gap, 0.6),
+                    buff=0.08,
+                    color=theme.DATA,
+                    stroke_width=4,
+                    max_tip_length_to_length_ratio=0.3,
+                )
+            )
 
         # The skip: from the middle of the input arrow, out to the side, along, and into the merge.
         self.fork = self.arrows[0].get_center()
@@ -108,8 +126,9 @@ class ResidualBlockDiagram(VGroup):
         tip_start = merge_entry + side * min(0.5, skip_offset * 0.8)
         self.skip = VGroup(
             _polyline([*corners[:3], tip_start], theme.SKIP, 6),
-            Arrow(tip_start, merge_entry, buff=0.02, color=theme.SKIP, stroke_width=6,
-                  max_tip_length_to_length_ratio=0.5),
+            Arrow(
+                tip_start, merge_entry, buff=0.02, color=theme.SKIP, stroke_width=6, max_tip_length_to_length_ratio=0.5
+            ),
         )
         self.skip_tag = VGroup()
         if skip_label:
@@ -117,9 +136,7 @@ class ResidualBlockDiagram(VGroup):
             self.skip_tag.next_to(Line(corners[1], corners[2]), side, buff=0.12)
 
         out_point = self.arrows[-1].get_end()
-        self.main_path = _polyline(
-            [self.fork, *(e.get_center() for e in elements), out_point], theme.DATA, 4
-        )
+        self.main_path = _polyline([self.fork, *(e.get_center() for e in elements), out_point], theme.DATA, 4)
         self.add(self.input, self.arrows, self.row, self.output, self.skip, self.skip_tag)
 
     @property

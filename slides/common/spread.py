@@ -15,17 +15,18 @@ def curve_band(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return runs.mean(axis=0), runs.min(axis=0), runs.max(axis=0)
 
 
-def band(plot: CurvePlot, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str,
-         opacity: float = 0.22) -> Polygon:
+def band(
+    plot: CurvePlot, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, opacity: float = 0.22
+) -> Polygon:
     """A filled region of ``plot`` between ``low`` and ``high`` (data units) along ``x``."""
     upper = [plot.point(float(a), float(b)) for a, b in zip(x, high)]
     lower = [plot.point(float(a), float(b)) for a, b in zip(x, low)]
     return Polygon(*upper, *reversed(lower), stroke_width=0, fill_color=color, fill_opacity=opacity)
 
 
-def mean_range(value: Spread, *, scale: float = 100.0, unit: str = "%", digits: int = 1,
-               sep: str = " ") -> str:
+def mean_range(value: Spread, *, scale: float = 100.0, unit: str = "%", digits: int = 1, sep: str = " ") -> str:
     """``62.3% (58.1-66.0%)``: the mean over seeds, then (after ``sep``) the lowest and highest run."""
+
     def number(v: float) -> str:
         return f"{scale * v:.{digits}f}"
 

@@ -21,8 +21,17 @@ class GridSurface(VGroup):
     >>> bowl = GridSurface(np.add.outer(x**2, x**2), x, z_max=2.0, color=theme.RESIDUAL)
     """
 
-    def __init__(self, values: np.ndarray, coordinates: np.ndarray, *, z_max: float, color: str,
-                 side: float = 4.0, height: float = 2.5, z_min: float = 0.0) -> None:
+    def __init__(
+        self,
+        values: np.ndarray,
+        coordinates: np.ndarray,
+        *,
+        z_max: float,
+        color: str,
+        side: float = 4.0,
+        height: float = 2.5,
+        z_min: float = 0.0,
+    ) -> None:
         super().__init__()
         grid = np.clip(np.asarray(values, dtype=np.float64), z_min, z_max)
         coords = np.asarray(coordinates, dtype=np.float64)
@@ -37,15 +46,26 @@ class GridSurface(VGroup):
             # u, v run over cell indices; exact grid values at whole numbers, bilinear between.
             c, r = min(int(u), n - 2), min(int(v), n - 2)
             fu, fv = u - c, v - r
-            z = ((1 - fu) * (1 - fv) * grid[r, c] + fu * (1 - fv) * grid[r, c + 1]
-                 + (1 - fu) * fv * grid[r + 1, c] + fu * fv * grid[r + 1, c + 1])
+            z = (
+                (1 - fu) * (1 - fv) * grid[r, c]
+                + fu * (1 - fv) * grid[r, c + 1]
+                + (1 - fu) * fv * grid[r + 1, c]
+                + fu * fv * grid[r + 1, c + 1]
+            )
             x = (coords[0] + u * span / (n - 1)) / span * side
             y = (coords[0] + v * span / (n - 1)) / span * side
             return np.array([x, y, (z - z_min) * self.z_scale])
 
-        self.surface = Surface(point, u_range=(0, n - 1), v_range=(0, n - 1), resolution=(n - 1, n - 1),
-                               fill_opacity=0.95, stroke_color=theme.BACKGROUND, stroke_width=0.6,
-                               checkerboard_colors=False)
+        self.surface = Surface(
+            point,
+            u_range=(0, n - 1),
+            v_range=(0, n - 1),
+            resolution=(n - 1, n - 1),
+            fill_opacity=0.95,
+            stroke_color=theme.BACKGROUND,
+            stroke_width=0.6,
+            checkerboard_colors=False,
+        )
         low, high = ManimColor(color), ManimColor(theme.TEXT)
         for face in self.surface:
             top = np.clip(face.get_center()[2] / height, 0.0, 1.0)

@@ -23,9 +23,17 @@ class ValueTable(VGroup):
     >>> stats.rows[0][1]  # the box and text holding 2.05
     """
 
-    def __init__(self, values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA,
-                 width: float = CELL_WIDTH, height: float = CELL_HEIGHT,
-                 text_color: str = theme.TEXT, size: int = theme.MIN_FONT) -> None:
+    def __init__(
+        self,
+        values: np.ndarray,
+        *,
+        decimals: int = 2,
+        color: str = theme.DATA,
+        width: float = CELL_WIDTH,
+        height: float = CELL_HEIGHT,
+        text_color: str = theme.TEXT,
+        size: int = theme.MIN_FONT,
+    ) -> None:
         super().__init__()
         values = np.atleast_2d(np.asarray(values, dtype=float))
         self.rows = VGroup()

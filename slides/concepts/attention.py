@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, Indicate, LaggedStart, Mobject,
-    SurroundingRectangle, TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
+    Mobject,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.concepts.attention import AttentionExample, attention_example
@@ -88,8 +101,11 @@ class Attention(LectureSlide):
         decoder_name.next_to(self.decoder, RIGHT, buff=0.3).align_to(self.decoder, UP)
         self.decoder_name = decoder_name
         self.play(Write(heading), run_time=0.8)
-        self.play(LaggedStart(*(FadeIn(g, shift=0.2 * DOWN) for g in self.encoder), lag_ratio=0.2),
-                  FadeIn(self.vector_name), run_time=1.2)
+        self.play(
+            LaggedStart(*(FadeIn(g, shift=0.2 * DOWN) for g in self.encoder), lag_ratio=0.2),
+            FadeIn(self.vector_name),
+            run_time=1.2,
+        )
         self.play(FadeIn(self.decoder), FadeIn(decoder_name), run_time=0.8)
 
     def formula(self, tex: str) -> Mobject:
@@ -116,7 +132,8 @@ class Attention(LectureSlide):
         self.play(Write(rule), run_time=0.8)
         self.play(
             LaggedStart(*(TransformFromCopy(self.decoder, score) for score in self.scores), lag_ratio=0.2),
-            FadeIn(name), run_time=1.4,
+            FadeIn(name),
+            run_time=1.4,
         )
 
     def show_weights(self) -> None:
@@ -134,11 +151,15 @@ class Attention(LectureSlide):
             square.shift(offset)
             number.shift(offset)
         name = self.row_name(["weight α"], theme.HIGHLIGHT, self.heat)
-        total = label(f"sum = {format_value(float(data.weights.sum()), 2)}", size=theme.MIN_FONT,
-                      color=theme.MUTED).next_to(self.heat, RIGHT, buff=0.35)
+        total = label(
+            f"sum = {format_value(float(data.weights.sum()), 2)}", size=theme.MIN_FONT, color=theme.MUTED
+        ).next_to(self.heat, RIGHT, buff=0.35)
         self.play(Write(rule), run_time=0.8)
         self.play(FadeIn(self.heat), FadeIn(name), run_time=1.0)
-        self.describe(f"A heat map of the weights, one cell under each source word; the brightest is under \u201c{data.source_tokens[int(np.argmax(data.weights))]}\u201d.")
+        self.describe(
+            "A heat map of the weights, one cell under each source word; the brightest is under "
+            f"\u201c{data.source_tokens[int(np.argmax(data.weights))]}\u201d."
+        )
         self.play(FadeIn(total), run_time=0.5)
 
     def show_context(self) -> None:
@@ -153,14 +174,20 @@ class Attention(LectureSlide):
         VGroup(self.context, context_name).arrange(RIGHT, buff=0.3).to_corner(DOWN + RIGHT, buff=theme.MARGIN)
         # Arrows meet low on the context's left side, so each passes below the cells to its right.
         target = self.context.cell_at(2, 0).get_left()
-        self.arrows = VGroup(*(
-            Arrow(
-                self.heat.cell_at(0, i).get_bottom(), target, buff=0.1,
-                color=theme.HIGHLIGHT, stroke_width=THIN + (THICK - THIN) * weight,
-                max_stroke_width_to_length_ratio=40, max_tip_length_to_length_ratio=0.12,
+        self.arrows = VGroup(
+            *(
+                Arrow(
+                    self.heat.cell_at(0, i).get_bottom(),
+                    target,
+                    buff=0.1,
+                    color=theme.HIGHLIGHT,
+                    stroke_width=THIN + (THICK - THIN) * weight,
+                    max_stroke_width_to_length_ratio=40,
+                    max_tip_length_to_length_ratio=0.12,
+                )
+                for i, weight in enumerate(data.weights)
             )
-            for i, weight in enumerate(data.weights)
-        ))
+        )
         self.play(Write(rule), run_time=0.8)
         self.play(LaggedStart(*(GrowArrow(a) for a in self.arrows), lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.context), FadeIn(context_name), run_time=0.8)

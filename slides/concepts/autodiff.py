@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, Indicate, LaggedStart, MathTex, Mobject,
-    TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    GrowFromCenter,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    Mobject,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.concepts.autodiff import AutodiffExample, GraphNode, autodiff_example
@@ -47,9 +59,7 @@ def partial(top: str, bottom: str) -> str:
 class AutomaticDifferentiation(LectureSlide):
     def construct(self) -> None:
         self.data = autodiff_data()
-        inputs, hidden, outputs = (
-            sum(1 for n in self.data.nodes if n.name[0] == kind) for kind in ("x", "h", "y")
-        )
+        inputs, hidden, outputs = (sum(1 for n in self.data.nodes if n.name[0] == kind) for kind in ("x", "h", "y"))
         self.next_slide(
             notes=f"A tiny network: {inputs} inputs, {hidden} sigmoid hidden units, {outputs} linear output, "
             "and a squared-error loss. Written out, the loss is a composition of simple steps."
@@ -67,16 +77,18 @@ class AutomaticDifferentiation(LectureSlide):
 
     def show_network(self) -> None:
         heading = self.title("Automatic differentiation")
-        lines = VGroup(*(
-            equation(node.expression, size=theme.BODY_FONT + 10)
-            for node in self.data.nodes if node.layer > 0
-        )).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        lines = VGroup(
+            *(equation(node.expression, size=theme.BODY_FONT + 10) for node in self.data.nodes if node.layer > 0)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         target = label(f"target t = {number(self.data.target)}", size=theme.BODY_FONT, color=theme.MUTED)
         target.next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
         self.recipe = centre_below(VGroup(lines, target), heading)
         self.play(Write(heading), run_time=0.8)
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in lines), lag_ratio=0.2),
-                  FadeIn(target), run_time=1.5)
+        self.play(
+            LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in lines), lag_ratio=0.2),
+            FadeIn(target),
+            run_time=1.5,
+        )
 
     def decompose(self) -> None:
         data = self.data
@@ -90,8 +102,11 @@ class AutomaticDifferentiation(LectureSlide):
                 layers.append([])
             layers[node.layer].append(node.name)
         self.graph = LayeredGraph(
-            layers, [(e.parent, e.child) for e in data.edges],
-            radius=0.6, layer_gap=2.75, node_gap=2.5,
+            layers,
+            [(e.parent, e.child) for e in data.edges],
+            radius=0.6,
+            layer_gap=2.75,
+            node_gap=2.5,
             node_colors={data.backward_order[0]: theme.OUTPUT},
         )
         self.graph.move_to(0.45 * UP)
@@ -102,12 +117,14 @@ class AutomaticDifferentiation(LectureSlide):
             for index, name in enumerate(layer):
                 outer = DOWN if (len(layer) == 2 and index == 1) else UP
                 circle = self.graph.node(name)
-                self.symbols[name] = MathTex(data.node(name).latex, font_size=theme.BODY_FONT + 4,
-                                             color=theme.TEXT).next_to(circle, outer, buff=0.12)
+                self.symbols[name] = MathTex(
+                    data.node(name).latex, font_size=theme.BODY_FONT + 4, color=theme.TEXT
+                ).next_to(circle, outer, buff=0.12)
                 self.gradient_spots[name] = (circle, -outer)
         graph_parts = [
             VGroup(
-                *(self.graph.node(n) for n in layer), *(self.symbols[n] for n in layer),
+                *(self.graph.node(n) for n in layer),
+                *(self.symbols[n] for n in layer),
                 *(e for n in layer for e in self.graph.edges_out_of(n)),
             )
             for layer in layers
@@ -138,15 +155,20 @@ class AutomaticDifferentiation(LectureSlide):
             notes = "Forward pass: the inputs go in first."
             tex = r",\quad ".join(f"{n.latex} = {tex_result(n.value)}" for n in inputs)
         else:
-            notes = (f"Forward: {name} from the values already in its parents, "
-                     f"{number(node.value)}. Each node remembers its value for the backward pass.")
+            notes = (
+                f"Forward: {name} from the values already in its parents, "
+                f"{number(node.value)}. Each node remembers its value for the backward pass."
+            )
             tex = f"{node.expression} = {tex_result(node.value)}"
         self.next_slide(notes=notes)
         values = [self.value_text(n) for n in filled]
         sources = [self.values[e.parent] for e in data.edges if e.child == name]
         self.play(*self.show_formula(tex), run_time=0.6)
-        self.play(*(Write(v) for v in values),
-                  *(Indicate(s, color=theme.HIGHLIGHT, scale_factor=1.15) for s in sources), run_time=0.8)
+        self.play(
+            *(Write(v) for v in values),
+            *(Indicate(s, color=theme.HIGHLIGHT, scale_factor=1.15) for s in sources),
+            run_time=0.8,
+        )
         for n, v in zip(filled, values):
             self.values[n.name] = v
 
@@ -174,9 +196,11 @@ class AutomaticDifferentiation(LectureSlide):
             )
             tex = f"{partial(top, node.latex)} = {terms} = {products} = {tex_result(node.grad)}"
             children = " and ".join(e.child for e in outgoing)
-            notes = (f"The error signal reaches {name} from {children}: the gradient there times the local "
-                     f"derivative along each edge, summed. It is {number(node.grad)}, the value torch.autograd "
-                     "stores in .grad.")
+            notes = (
+                f"The error signal reaches {name} from {children}: the gradient there times the local "
+                f"derivative along each edge, summed. It is {number(node.grad)}, the value torch.autograd "
+                "stores in .grad."
+            )
         self.next_slide(notes=notes)
         gradient = label(number(node.grad), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT)
         circle, side = self.gradient_spots[name]
@@ -188,8 +212,7 @@ class AutomaticDifferentiation(LectureSlide):
         # One copy per child flies in (two for a node that feeds two children), then the label stays.
         copies = [gradient.copy() for _ in outgoing]
         arrivals = [TransformFromCopy(self.gradients[e.child], c) for e, c in zip(outgoing, copies)]
-        self.play(*(arrivals or [GrowFromCenter(gradient)]), circle.animate.set_stroke(theme.GRADIENT),
-                  run_time=0.8)
+        self.play(*(arrivals or [GrowFromCenter(gradient)]), circle.animate.set_stroke(theme.GRADIENT), run_time=0.8)
         self.remove(*copies)
         self.add(gradient)
         self.gradients[name] = gradient
@@ -201,17 +224,18 @@ class AutomaticDifferentiation(LectureSlide):
             "dL/dz1 times x1. These are exactly the numbers torch.autograd leaves in each parameter's "
             ".grad, ready for a gradient-descent step."
         )
-        columns = VGroup(*(
-            VGroup(
-                MathTex(p.latex, font_size=theme.BODY_FONT + 4, color=theme.LAYER),
-                label(number(p.grad), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT),
-            ).arrange(DOWN, buff=0.15)
-            for p in data.parameters
-        )).arrange(RIGHT, buff=0.35, aligned_edge=UP)
+        columns = VGroup(
+            *(
+                VGroup(
+                    MathTex(p.latex, font_size=theme.BODY_FONT + 4, color=theme.LAYER),
+                    label(number(p.grad), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT),
+                ).arrange(DOWN, buff=0.15)
+                for p in data.parameters
+            )
+        ).arrange(RIGHT, buff=0.35, aligned_edge=UP)
         name = label(".grad", mono=True, color=theme.GRADIENT).next_to(columns, LEFT, buff=0.4)
         name.align_to(columns[0][1], DOWN)
         VGroup(name, columns).to_edge(DOWN, buff=theme.MARGIN).set_x(0)
         self.play(FadeOut(self.formula), run_time=0.4)
-        self.play(LaggedStart(*(FadeIn(c, shift=0.2 * UP) for c in columns), lag_ratio=0.1),
-                  FadeIn(name), run_time=1.2)
+        self.play(LaggedStart(*(FadeIn(c, shift=0.2 * UP) for c in columns), lag_ratio=0.1), FadeIn(name), run_time=1.2)
         self.formula = None

@@ -6,8 +6,21 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, FadeIn, FadeOut, LaggedStart, Mobject,
-    SurroundingRectangle, TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Mobject,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.concepts.batchnorm import BatchNormExample, batchnorm_example
@@ -69,22 +82,28 @@ class BatchNormalization(LectureSlide):
         self.heading = self.title("Batch normalization")
         dataset = table(data.dataset, decimals=0, width=NARROW_CELL)
         # A gap between batches so their frames do not touch.
-        for later in dataset.rows[data.batch_size:]:
+        for later in dataset.rows[data.batch_size :]:
             later.shift(0.2 * DOWN)
         dataset.next_to(self.heading, DOWN, buff=0.4)
         batches = VGroup()
         for index in range(len(data.dataset) // data.batch_size):
-            rows = dataset.rows[index * data.batch_size:(index + 1) * data.batch_size]
+            rows = dataset.rows[index * data.batch_size : (index + 1) * data.batch_size]
             color = theme.HIGHLIGHT if index == 0 else theme.MUTED
             frame = SurroundingRectangle(rows, color=color, buff=0.06)
             name = label(f"batch {index + 1}", size=theme.MIN_FONT, color=color).next_to(frame, RIGHT, buff=0.3)
             batches.add(VGroup(frame, name))
-        name = label(f"{data.dataset.shape[0]} examples, {data.dataset.shape[1]} features", size=theme.MIN_FONT, color=theme.MUTED)
+        name = label(
+            f"{data.dataset.shape[0]} examples, {data.dataset.shape[1]} features",
+            size=theme.MIN_FONT,
+            color=theme.MUTED,
+        )
         name.next_to(dataset, LEFT, buff=0.4)
         self.play(Write(self.heading), run_time=0.8)
         self.play(FadeIn(dataset), FadeIn(name), run_time=0.8)
-        self.play(LaggedStart(*(AnimationGroup(Create(frame), FadeIn(name)) for frame, name in batches), lag_ratio=0.4),
-                  run_time=1.0)
+        self.play(
+            LaggedStart(*(AnimationGroup(Create(frame), FadeIn(name)) for frame, name in batches), lag_ratio=0.4),
+            run_time=1.0,
+        )
         self.dataset = VGroup(dataset, name, batches)
 
     def show_hidden(self) -> None:
@@ -117,19 +136,26 @@ class BatchNormalization(LectureSlide):
             "variance, dividing by n, not n minus 1: this is the biased variance torch uses to normalise."
         )
         # Room on the right for the normalised values to come.
-        self.play(FadeOut(self.inputs), VGroup(self.hidden, self.hidden_name).animate.to_edge(LEFT, buff=2.8),
-                  run_time=0.8)
-        self.stats = stack_rows(self.hidden, [
-            ("mean μ", data.mean, theme.HIGHLIGHT),
-            ("variance σ²", data.variance, theme.HIGHLIGHT),
-        ])
+        self.play(
+            FadeOut(self.inputs), VGroup(self.hidden, self.hidden_name).animate.to_edge(LEFT, buff=2.8), run_time=0.8
+        )
+        self.stats = stack_rows(
+            self.hidden,
+            [
+                ("mean μ", data.mean, theme.HIGHLIGHT),
+                ("variance σ²", data.variance, theme.HIGHLIGHT),
+            ],
+        )
         formulas = VGroup(
             equation(r"\mu_j = \tfrac{1}{n}\textstyle\sum_i h_{ij}", size=FORMULA_FONT),
             equation(r"\sigma_j^2 = \tfrac{1}{n}\textstyle\sum_i (h_{ij} - \mu_j)^2", size=FORMULA_FONT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         formulas.next_to(self.hidden, RIGHT, buff=1.0)
-        self.play(LaggedStart(*(FadeIn(row, shift=0.2 * DOWN) for row in self.stats), lag_ratio=0.4),
-                  Write(formulas), run_time=1.2)
+        self.play(
+            LaggedStart(*(FadeIn(row, shift=0.2 * DOWN) for row in self.stats), lag_ratio=0.4),
+            Write(formulas),
+            run_time=1.2,
+        )
         self.stat_formulas = formulas
 
     def show_normalized(self) -> None:
@@ -143,8 +169,11 @@ class BatchNormalization(LectureSlide):
         arrow = Arrow(self.hidden.get_right(), self.normalized.get_left(), buff=0.15, color=theme.HIGHLIGHT)
         name = label("ĥ", color=theme.HIGHLIGHT).next_to(self.normalized, UP, buff=0.15)
         sums = stack_rows(self.normalized, [("Σ", data.normalized_sums, theme.MUTED)])
-        rule = equation(rf"\hat h_{{ij}} = \frac{{h_{{ij}} - \mu_j}}{{\sqrt{{\sigma_j^2 + \epsilon}}}},"
-                        rf"\quad \epsilon = 10^{{{int(np.log10(data.eps))}}}", size=FORMULA_FONT)
+        rule = equation(
+            rf"\hat h_{{ij}} = \frac{{h_{{ij}} - \mu_j}}{{\sqrt{{\sigma_j^2 + \epsilon}}}},"
+            rf"\quad \epsilon = 10^{{{int(np.log10(data.eps))}}}",
+            size=FORMULA_FONT,
+        )
         rule.next_to(sums, DOWN, buff=0.3).align_to(self.normalized, LEFT)
         claim = label("each column of ĥ sums to zero", size=theme.MIN_FONT, color=theme.HIGHLIGHT)
         claim.next_to(rule, DOWN, buff=0.25).align_to(rule, LEFT)
@@ -180,18 +209,23 @@ class BatchNormalization(LectureSlide):
         )
         self.clear_slide(self.heading)
         heading = self.title("At inference: running statistics")
-        rule = equation(rf"r \leftarrow (1 - m)\, r + m \cdot \text{{batch statistic}},\quad m = {data.momentum:g}",
-                        size=FORMULA_FONT).next_to(heading, DOWN, buff=0.35)
+        rule = equation(
+            rf"r \leftarrow (1 - m)\, r + m \cdot \text{{batch statistic}},\quad m = {data.momentum:g}",
+            size=FORMULA_FONT,
+        ).next_to(heading, DOWN, buff=0.35)
         one, many = data.after_one_step, data.after_many_steps
         anchor = table(data.mean).next_to(rule, DOWN, buff=0.45).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("batch mean", anchor, theme.HIGHLIGHT))
-        rows = stack_rows(anchor, [
-            (f"running mean, {one.steps} step", one.running_mean, theme.DATA),
-            (f"running mean, {many.steps} steps", many.running_mean, theme.DATA),
-            ("batch variance (n−1)", data.unbiased_variance, theme.HIGHLIGHT),
-            (f"running variance, {one.steps} step", one.running_var, theme.DATA),
-            (f"running variance, {many.steps} steps", many.running_var, theme.DATA),
-        ])
+        rows = stack_rows(
+            anchor,
+            [
+                (f"running mean, {one.steps} step", one.running_mean, theme.DATA),
+                (f"running mean, {many.steps} steps", many.running_mean, theme.DATA),
+                ("batch variance (n−1)", data.unbiased_variance, theme.HIGHLIGHT),
+                (f"running variance, {one.steps} step", one.running_var, theme.DATA),
+                (f"running variance, {many.steps} steps", many.running_var, theme.DATA),
+            ],
+        )
         self.play(FadeOut(self.heading), FadeIn(heading), Write(rule), run_time=0.8)
         self.play(FadeIn(first), FadeIn(rows[0]), FadeIn(rows[2]), FadeIn(rows[3]), run_time=1.0)
         self.next_slide(
@@ -209,15 +243,19 @@ class BatchNormalization(LectureSlide):
             "own statistics, so its output does not depend on what else is in the batch."
         )
         self.clear_slide(self.heading)
-        example = label("new example x = (" + ", ".join(format_value(v, 0) for v in data.new_example) + ")",
-                        color=theme.DATA).next_to(self.heading, DOWN, buff=0.4)
+        example = label(
+            "new example x = (" + ", ".join(format_value(v, 0) for v in data.new_example) + ")", color=theme.DATA
+        ).next_to(self.heading, DOWN, buff=0.4)
         anchor = table(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("hidden h", anchor, theme.LAYER))
-        rows = stack_rows(anchor, [
-            (f"running mean ({many.steps} steps)", many.running_mean, theme.DATA),
-            (f"running variance ({many.steps} steps)", many.running_var, theme.DATA),
-            ("ĥ with running statistics", many.normalized, theme.HIGHLIGHT),
-            ("output y = γ ĥ + β (eval)", many.output, theme.OUTPUT),
-        ])
+        rows = stack_rows(
+            anchor,
+            [
+                (f"running mean ({many.steps} steps)", many.running_mean, theme.DATA),
+                (f"running variance ({many.steps} steps)", many.running_var, theme.DATA),
+                ("ĥ with running statistics", many.normalized, theme.HIGHLIGHT),
+                ("output y = γ ĥ + β (eval)", many.output, theme.OUTPUT),
+            ],
+        )
         self.play(FadeIn(example), FadeIn(first), run_time=0.8)
         self.play(LaggedStart(*(FadeIn(row, shift=0.2 * DOWN) for row in rows), lag_ratio=0.3), run_time=1.4)

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, Cross, Dot, FadeIn, FadeOut, Indicate, Line, VGroup,
-    VMobject, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    Cross,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    VGroup,
+    VMobject,
+    Write,
 )
 
 from model.concepts.ravine import DescentRun, LossSurface, RavineExample, ravine_example
@@ -82,13 +94,18 @@ class Ravines(LectureSlide):
         data = self.data
         self.heading = self.title("Ravines: why we normalise inputs")
         std = data.feature_std
-        facts = bullet_list([
-            f"{data.n_examples} patients: predict {data.target_description}",
-            f"x1 = {data.feature_descriptions[0]}, standard deviation {std[0]:.2f}",
-            f"x2 = {data.feature_descriptions[1]}, standard deviation {std[1]:.2f}",
-        ], size=theme.BODY_FONT, buff=0.45)
-        model = equation(r"L(w_1, w_2) = \tfrac{1}{2}\,\mathrm{mean}\,(w_1 x_1 + w_2 x_2 - y)^2",
-                         size=theme.BODY_FONT + 16)
+        facts = bullet_list(
+            [
+                f"{data.n_examples} patients: predict {data.target_description}",
+                f"x1 = {data.feature_descriptions[0]}, standard deviation {std[0]:.2f}",
+                f"x2 = {data.feature_descriptions[1]}, standard deviation {std[1]:.2f}",
+            ],
+            size=theme.BODY_FONT,
+            buff=0.45,
+        )
+        model = equation(
+            r"L(w_1, w_2) = \tfrac{1}{2}\,\mathrm{mean}\,(w_1 x_1 + w_2 x_2 - y)^2", size=theme.BODY_FONT + 16
+        )
         source = label(data.source, size=theme.LABEL_FONT, color=theme.MUTED)
         self.problem = VGroup(fit(facts, width=13.2), model, source).arrange(DOWN, buff=0.8)
         centre_below(self.problem, self.heading)
@@ -103,13 +120,16 @@ class Ravines(LectureSlide):
         self.raw_panel = self._panel(self.raw_map, "raw inputs", self.data.raw)
         self.normal_panel = self._panel(self.normal_map, "normalised inputs", self.data.normalized)
         self.entries = self._run_entries()
-        VGroup(self.raw_panel, self.normal_panel, self.entries).arrange(
-            RIGHT, buff=0.6, aligned_edge=UP).next_to(self.heading, DOWN, buff=0.3)
+        VGroup(self.raw_panel, self.normal_panel, self.entries).arrange(RIGHT, buff=0.6, aligned_edge=UP).next_to(
+            self.heading, DOWN, buff=0.3
+        )
         self.play(FadeOut(self.problem), run_time=0.5)
         self.play(FadeIn(self.raw_panel[:2]), FadeIn(self.entries[0]), run_time=1.0)
-        self.play(FadeIn(self.raw_panel[2]), Create(self._optimum(self.raw_map, self.data.raw)),
-                  run_time=0.8)
-        self.describe(f"Loss contours over the two weights for the raw inputs: a long, thin valley, its curvature across {self.data.raw.condition_number:.0f} times its curvature along; a cross marks the minimum.")
+        self.play(FadeIn(self.raw_panel[2]), Create(self._optimum(self.raw_map, self.data.raw)), run_time=0.8)
+        self.describe(
+            "Loss contours over the two weights for the raw inputs: a long, thin valley, its curvature "
+            f"across {self.data.raw.condition_number:.0f} times its curvature along; a cross marks the minimum."
+        )
 
     def show_run(self, target: ContourMap, run: DescentRun, *, order: int) -> None:
         """Draw the ``order``-th run shown, step by step, and reveal its legend entry."""
@@ -117,44 +137,67 @@ class Ravines(LectureSlide):
         self.play(FadeIn(self.entries[1 + 2 * order]), run_time=0.5)
         points = [target.point(*weights) for weights in run.weights]
         self.add(Dot(points[0], radius=DOT_RADIUS, color=color))
-        for start, end in zip(points[:STEPS_ONE_BY_ONE], points[1:STEPS_ONE_BY_ONE + 1]):
-            self.play(Create(Line(start, end, color=color, stroke_width=3)),
-                      FadeIn(Dot(end, radius=DOT_RADIUS, color=color)), run_time=0.5)
+        for start, end in zip(points[:STEPS_ONE_BY_ONE], points[1 : STEPS_ONE_BY_ONE + 1]):
+            self.play(
+                Create(Line(start, end, color=color, stroke_width=3)),
+                FadeIn(Dot(end, radius=DOT_RADIUS, color=color)),
+                run_time=0.5,
+            )
         rest = VMobject(color=color, stroke_width=3)
         rest.set_points_as_corners(points[STEPS_ONE_BY_ONE:])
-        dots = VGroup(*(Dot(p, radius=DOT_RADIUS, color=color) for p in points[STEPS_ONE_BY_ONE + 1:]))
+        dots = VGroup(*(Dot(p, radius=DOT_RADIUS, color=color) for p in points[STEPS_ONE_BY_ONE + 1 :]))
         self.play(Create(rest), FadeIn(dots, lag_ratio=0.1), run_time=1.5)
         self.play(FadeIn(self.entries[2 + 2 * order]), run_time=0.5)
 
     def show_normalized(self) -> None:
         self.play(FadeIn(self.normal_panel[:2]), run_time=1.0)
-        self.play(FadeIn(self.normal_panel[2]),
-                  Create(self._optimum(self.normal_map, self.data.normalized)), run_time=0.8)
-        self.describe(f"Beside them, the contours for the normalised inputs: nearly round, curvature ratio {self.data.normalized.condition_number:.1f}, with the descent path drawn on them.")
+        self.play(
+            FadeIn(self.normal_panel[2]), Create(self._optimum(self.normal_map, self.data.normalized)), run_time=0.8
+        )
+        self.describe(
+            "Beside them, the contours for the normalised inputs: nearly round, curvature ratio "
+            f"{self.data.normalized.condition_number:.1f}, with the descent path drawn on them."
+        )
         self.show_run(self.normal_map, self.data.normalized.runs[0], order=1)
 
     def show_lesson(self) -> None:
         raw, normal = self.data.raw, self.data.normalized
         lesson = label(
-            f"normalising the inputs: condition number {raw.condition_number:.1f} \u2192 "
-            f"{normal.condition_number:.1f}", size=theme.LABEL_FONT, color=theme.HIGHLIGHT,
+            f"normalising the inputs: condition number {raw.condition_number:.1f} \u2192 {normal.condition_number:.1f}",
+            size=theme.LABEL_FONT,
+            color=theme.HIGHLIGHT,
         ).to_edge(DOWN, buff=theme.MARGIN)
-        self.play(Write(lesson), Indicate(self.raw_panel[2], color=theme.HIGHLIGHT),
-                  Indicate(self.normal_panel[2], color=theme.HIGHLIGHT), run_time=1.2)
+        self.play(
+            Write(lesson),
+            Indicate(self.raw_panel[2], color=theme.HIGHLIGHT),
+            Indicate(self.normal_panel[2], color=theme.HIGHLIGHT),
+            run_time=1.2,
+        )
 
     # Pieces -------------------------------------------------------------------------------
 
     def _map(self, surface: LossSurface, x_label: str, y_label: str) -> ContourMap:
-        return ContourMap(surface.loss_grid, surface.w1_values, surface.w2_values,
-                          levels=contour_levels(surface), height=MAP_HEIGHT,
-                          max_width=MAP_MAX_WIDTH, x_label=x_label, y_label=y_label)
+        return ContourMap(
+            surface.loss_grid,
+            surface.w1_values,
+            surface.w2_values,
+            levels=contour_levels(surface),
+            height=MAP_HEIGHT,
+            max_width=MAP_MAX_WIDTH,
+            x_label=x_label,
+            y_label=y_label,
+        )
 
     def _panel(self, target: ContourMap, name: str, surface: LossSurface) -> VGroup:
         heading = label(name, size=theme.LABEL_FONT, weight="BOLD").next_to(target, UP, buff=0.2)
-        condition = VGroup(
-            label("condition number", size=theme.MIN_FONT),
-            label(f"{surface.condition_number:.1f}", size=theme.LABEL_FONT, weight="BOLD"),
-        ).arrange(DOWN, buff=0.08).next_to(target, DOWN, buff=0.12)
+        condition = (
+            VGroup(
+                label("condition number", size=theme.MIN_FONT),
+                label(f"{surface.condition_number:.1f}", size=theme.LABEL_FONT, weight="BOLD"),
+            )
+            .arrange(DOWN, buff=0.08)
+            .next_to(target, DOWN, buff=0.12)
+        )
         return VGroup(heading, target, condition)
 
     def _optimum(self, target: ContourMap, surface: LossSurface) -> Cross:
@@ -168,21 +211,19 @@ class Ravines(LectureSlide):
         result at 2 + 2n, so each can appear when its path is drawn.
         """
         raw, normal = self.data.raw, self.data.normalized
-        column = VGroup(label(f"minimum loss {raw.min_loss:.1f}", size=theme.MIN_FONT,
-                              color=theme.MUTED))
+        column = VGroup(label(f"minimum loss {raw.min_loss:.1f}", size=theme.MIN_FONT, color=theme.MUTED))
         for run in (raw.runs[0], normal.runs[0], raw.runs[1]):
             swatch = Line(LEFT * 0.25, RIGHT * 0.25, color=PATH_COLORS[run.label], stroke_width=6)
             name = f"{run.label} {run.momentum:g}" if run.momentum else run.label
             title = VGroup(swatch, label(name, size=theme.MIN_FONT))
             result = VGroup(
                 label(f"learning rate {run.learning_rate:g}", size=theme.MIN_FONT),
-                label(f"{len(run.losses) - 1} steps: loss {run.losses[-1]:.1f}",
-                      size=theme.MIN_FONT),
+                label(f"{len(run.losses) - 1} steps: loss {run.losses[-1]:.1f}", size=theme.MIN_FONT),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
             column.add(title.arrange(RIGHT, buff=0.15), result)
         column.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         for n in range(3):
             # A little more room between runs than within one.
-            column[1 + 2 * n:].shift(0.2 * n * DOWN + 0.2 * DOWN)
+            column[1 + 2 * n :].shift(0.2 * n * DOWN + 0.2 * DOWN)
             column[2 + 2 * n].shift(0.65 * RIGHT)
         return column

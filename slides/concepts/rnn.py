@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Indicate, SurroundingRectangle,
-    TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.concepts.rnn import RnnExample, rnn_example
@@ -77,8 +88,7 @@ class RecurrentNetwork(LectureSlide):
                 notes=f"Step {step + 1}, the word '{self.data.tokens[step]}': multiply x "
                 f"{step + 1} and h {step} by the shared weights, add b, squash with tanh. "
                 f"h {step + 1} = {state}."
-                + (" These are exactly the values torch.nn.RNN computes with these weights."
-                   if step == 0 else "")
+                + (" These are exactly the values torch.nn.RNN computes with these weights." if step == 0 else "")
             )
             self.show_step(step)
         self.next_slide(
@@ -97,8 +107,8 @@ class RecurrentNetwork(LectureSlide):
         sentence = label(" ".join(self.data.tokens), size=theme.BODY_FONT)
         letters, self.words = list(sentence), VGroup()
         for token in self.data.tokens:
-            self.words.add(VGroup(*letters[:len(token)]))
-            letters = letters[len(token):]
+            self.words.add(VGroup(*letters[: len(token)]))
+            letters = letters[len(token) :]
         self.words.next_to(self.heading, DOWN, buff=1.5)
         question = label("positive or negative?", size=theme.BODY_FONT, color=theme.OUTPUT)
         question.next_to(self.words, DOWN, buff=0.8)
@@ -110,49 +120,61 @@ class RecurrentNetwork(LectureSlide):
     def show_lookup(self) -> None:
         data = self.data
         table = NumberGrid(data.embedding_table, cell=ONE_DECIMAL_CELL, decimals=1)
-        names = VGroup(*(label(word, size=theme.MIN_FONT).next_to(table.cell_at(row, 0), LEFT,
-                                                                  buff=0.2)
-                         for row, word in enumerate(data.vocabulary)))
+        names = VGroup(
+            *(
+                label(word, size=theme.MIN_FONT).next_to(table.cell_at(row, 0), LEFT, buff=0.2)
+                for row, word in enumerate(data.vocabulary)
+            )
+        )
         caption = label("embedding table", size=theme.LABEL_FONT, color=theme.LAYER)
         caption.next_to(table, UP, buff=0.2)
         self.table = VGroup(table, names, caption)
-        self.inputs = VGroup(*(NumberGrid(row[:, None], cell=ONE_DECIMAL_CELL, decimals=1)
-                               for row in data.embedded))
+        self.inputs = VGroup(*(NumberGrid(row[:, None], cell=ONE_DECIMAL_CELL, decimals=1) for row in data.embedded))
         self.inputs.arrange(RIGHT, buff=0.9)
         looked_up = VGroup(self.table, self.inputs).arrange(RIGHT, buff=1.4)
         looked_up.next_to(self.heading, DOWN, buff=0.5)
         self.inputs.align_to(table, DOWN)
         targets = _under_or_over(self.words, self.inputs, UP)
-        self.play(FadeOut(self.question), FadeIn(self.table),
-                  *(word.animate.move_to(target) for word, target in zip(self.words, targets)),
-                  run_time=1.0)
+        self.play(
+            FadeOut(self.question),
+            FadeIn(self.table),
+            *(word.animate.move_to(target) for word, target in zip(self.words, targets)),
+            run_time=1.0,
+        )
         for word, row, x in zip(self.words, data.token_ids, self.inputs):
             window = table.window(row, 0, 1, table.shape[1])
             self.play(Create(window), Indicate(word, color=theme.HIGHLIGHT), run_time=0.5)
             picked = VGroup(*(table.number_at(row, col) for col in range(table.shape[1])))
-            self.play(FadeIn(x.cells), TransformFromCopy(picked, x.numbers), FadeOut(window),
-                      run_time=0.8)
+            self.play(FadeIn(x.cells), TransformFromCopy(picked, x.numbers), FadeOut(window), run_time=0.8)
 
     def show_recurrence(self) -> None:
         data = self.data
         steps = len(data.tokens)
         self.states = VGroup(
             NumberGrid(data.initial_hidden[:, None], cell=TWO_DECIMAL_CELL, decimals=2),
-            *(NumberGrid(h[:, None], cell=TWO_DECIMAL_CELL, decimals=2)
-              for h in data.hidden_states),
+            *(NumberGrid(h[:, None], cell=TWO_DECIMAL_CELL, decimals=2) for h in data.hidden_states),
         ).arrange(RIGHT, buff=0.5)
-        state_names = VGroup(*(label(sub("h", t), size=theme.LABEL_FONT)
-                               .next_to(h, UP, buff=0.08) for t, h in enumerate(self.states)))
+        state_names = VGroup(
+            *(label(sub("h", t), size=theme.LABEL_FONT).next_to(h, UP, buff=0.08) for t, h in enumerate(self.states))
+        )
         chain = VGroup(state_names, self.states)
-        self.carries = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.08, color=theme.DATA,
-                                      stroke_width=4) for a, b in zip(self.states, self.states[1:])))
+        self.carries = VGroup(
+            *(
+                Arrow(a.get_right(), b.get_left(), buff=0.08, color=theme.DATA, stroke_width=4)
+                for a, b in zip(self.states, self.states[1:])
+            )
+        )
         # Where the words and their vectors go: under the state they feed.
         moved_inputs = self.inputs.copy()
         for step in range(steps):
             moved_inputs[step].next_to(self.states[step + 1], DOWN, buff=0.45)
         moved_words = _under_or_over(self.words, moved_inputs, DOWN)
-        self.feeds = VGroup(*(Arrow(x.get_top(), h.get_bottom(), buff=0.05, color=theme.DATA,
-                                    stroke_width=4) for x, h in zip(moved_inputs, self.states[1:])))
+        self.feeds = VGroup(
+            *(
+                Arrow(x.get_top(), h.get_bottom(), buff=0.05, color=theme.DATA, stroke_width=4)
+                for x, h in zip(moved_inputs, self.states[1:])
+            )
+        )
         unrolled = VGroup(chain, moved_inputs, moved_words, self.feeds, self.carries)
 
         self.weights = self._weights_panel()
@@ -160,53 +182,64 @@ class RecurrentNetwork(LectureSlide):
         VGroup(unrolled, self.weights).next_to(self.heading, DOWN, buff=0.25)
         self.moved_inputs, self.moved_words = moved_inputs, moved_words
         self.state_names = state_names
-        self.work = self._work(equation(r"h_t = \tanh(W_x\, x_t", size=SYMBOL_SIZE),
-                               equation(r"+\, W_h\, h_{t-1} + b)", size=SYMBOL_SIZE))
+        self.work = self._work(
+            equation(r"h_t = \tanh(W_x\, x_t", size=SYMBOL_SIZE), equation(r"+\, W_h\, h_{t-1} + b)", size=SYMBOL_SIZE)
+        )
 
-        self.play(FadeOut(self.table),
-                  *(x.animate.move_to(target) for x, target in zip(self.inputs, moved_inputs)),
-                  *(w.animate.move_to(target) for w, target in zip(self.words, moved_words)),
-                  run_time=1.0)
-        self.play(FadeIn(self.states[0]), FadeIn(state_names[0]), FadeIn(self.feeds),
-                  *(FadeIn(h.cells) for h in self.states[1:]), run_time=0.8)
+        self.play(
+            FadeOut(self.table),
+            *(x.animate.move_to(target) for x, target in zip(self.inputs, moved_inputs)),
+            *(w.animate.move_to(target) for w, target in zip(self.words, moved_words)),
+            run_time=1.0,
+        )
+        self.play(
+            FadeIn(self.states[0]),
+            FadeIn(state_names[0]),
+            FadeIn(self.feeds),
+            *(FadeIn(h.cells) for h in self.states[1:]),
+            run_time=0.8,
+        )
         self.play(FadeIn(self.weights), Write(self.work), run_time=1.2)
 
     def show_step(self, step: int) -> None:
         data = self.data
         t = step + 1
         previous, current, x = self.states[step], self.states[t], self.inputs[step]
-        focus = VGroup(SurroundingRectangle(x, color=theme.HIGHLIGHT, buff=0.05),
-                       SurroundingRectangle(previous, color=theme.HIGHLIGHT, buff=0.05))
+        focus = VGroup(
+            SurroundingRectangle(x, color=theme.HIGHLIGHT, buff=0.05),
+            SurroundingRectangle(previous, color=theme.HIGHLIGHT, buff=0.05),
+        )
         work = self._work(
             equation(rf"W_x\, x_{t} + W_h\, h_{step} + b", size=SYMBOL_SIZE),
             label(f"= {vector_text(data.pre_activations[step])}", size=theme.MIN_FONT, mono=True),
             equation(rf"h_{t} = \tanh(\,\cdot\,)", size=SYMBOL_SIZE),
-            label(f"= {vector_text(data.hidden_states[step])}", size=theme.MIN_FONT, mono=True,
-                  color=theme.DATA),
+            label(f"= {vector_text(data.hidden_states[step])}", size=theme.MIN_FONT, mono=True, color=theme.DATA),
         )
         self.play(FadeOut(self.work), Create(focus), FadeIn(work[:2]), run_time=0.8)
-        self.play(Create(self.carries[step]), FadeIn(work[2:]),
-                  TransformFromCopy(work[3], current.numbers), FadeIn(self.state_names[t]),
-                  FadeOut(focus), run_time=1.0)
+        self.play(
+            Create(self.carries[step]),
+            FadeIn(work[2:]),
+            TransformFromCopy(work[3], current.numbers),
+            FadeIn(self.state_names[t]),
+            FadeOut(focus),
+            run_time=1.0,
+        )
         self.work = work
 
     def show_score(self) -> None:
         data = self.data
         last = len(data.tokens)
-        readout_weight = NumberGrid(data.readout_weight[None, :], cell=ONE_DECIMAL_CELL, decimals=1,
-                                    color=theme.LAYER)
+        readout_weight = NumberGrid(data.readout_weight[None, :], cell=ONE_DECIMAL_CELL, decimals=1, color=theme.LAYER)
         readout = VGroup(
             VGroup(equation("v =", size=SYMBOL_SIZE), readout_weight).arrange(RIGHT, buff=0.2),
-            label(f"c = {data.readout_bias:.1f}".replace("-", "\u2212"), size=theme.MIN_FONT,
-                  mono=True),
+            label(f"c = {data.readout_bias:.1f}".replace("-", "\u2212"), size=theme.MIN_FONT, mono=True),
             equation(rf"\sigma(v \cdot h_{last} + c)", size=SYMBOL_SIZE),
             label(f"= \u03c3({data.logit:.2f}) = {data.score:.3f}", size=theme.MIN_FONT, mono=True),
             label(data.label, size=theme.BODY_FONT, color=theme.OUTPUT, weight="BOLD"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         readout.next_to(self.heading, DOWN, buff=0.3).align_to(self.weights, LEFT)
         self.play(FadeOut(self.work), FadeOut(self.weights), run_time=0.5)
-        self.play(Indicate(self.states[last], color=theme.HIGHLIGHT), FadeIn(readout[:3]),
-                  run_time=1.0)
+        self.play(Indicate(self.states[last], color=theme.HIGHLIGHT), FadeIn(readout[:3]), run_time=1.0)
         self.play(FadeIn(readout[3]), run_time=0.6)
         self.play(FadeIn(readout[4], scale=1.3), run_time=0.8)
 
@@ -220,12 +253,9 @@ class RecurrentNetwork(LectureSlide):
             return VGroup(equation(symbol, size=SYMBOL_SIZE), grid).arrange(DOWN, buff=0.1)
 
         grids = [
-            named("W_x", NumberGrid(data.input_weight, cell=WEIGHT_CELL, decimals=1,
-                                    color=theme.LAYER)),
-            named("W_h", NumberGrid(data.hidden_weight, cell=WEIGHT_CELL, decimals=1,
-                                    color=theme.LAYER)),
-            named("b", NumberGrid(data.bias[:, None], cell=WEIGHT_CELL, decimals=1,
-                                  color=theme.LAYER)),
+            named("W_x", NumberGrid(data.input_weight, cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
+            named("W_h", NumberGrid(data.hidden_weight, cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
+            named("b", NumberGrid(data.bias[:, None], cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
         ]
         upper = VGroup(grids[0], grids[2]).arrange(RIGHT, buff=0.4, aligned_edge=UP)
         return VGroup(upper, grids[1]).arrange(DOWN, aligned_edge=LEFT, buff=0.2)

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, DashedLine, Dot, FadeIn, FadeOut, Indicate,
-    Line, Transform, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    Transform,
+    VGroup,
+    Write,
 )
 
 from model.concepts.symmetry import WeightSwapExample, weight_swap_example
@@ -58,8 +71,13 @@ class WeightSwapSymmetry(LectureSlide):
         hidden = [f"h{j + 1}" for j in range(len(data.hidden_bias))]
         edges = [(x, h) for h in hidden for x in inputs] + [(h, "y") for h in hidden]
         self.graph = LayeredGraph(
-            [inputs, hidden, ["y"]], edges, radius=0.5, layer_gap=2.7, node_gap=1.8,
-            node_color=theme.MUTED, node_colors={"y": theme.OUTPUT},
+            [inputs, hidden, ["y"]],
+            edges,
+            radius=0.5,
+            layer_gap=2.7,
+            node_gap=1.8,
+            node_color=theme.MUTED,
+            node_colors={"y": theme.OUTPUT},
         )
         self.graph.next_to(self.heading, DOWN, buff=0.5).to_edge(LEFT, buff=0.9)
         # Each unit's edges carry its colour; thickness follows the weight's size.
@@ -79,15 +97,19 @@ class WeightSwapSymmetry(LectureSlide):
         for j, row in enumerate(self.table.rows):
             for cell in row:
                 cell[1].set_color(self.unit_color(j))
-        headers = VGroup(*(
-            label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
-            for text, cell in zip(("in 1", "in 2", "bias", "out"), self.table.rows[0])
-        ))
+        headers = VGroup(
+            *(
+                label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
+                for text, cell in zip(("in 1", "in 2", "bias", "out"), self.table.rows[0])
+            )
+        )
         fit(headers, width=self.table.width)
-        slots = VGroup(*(
-            label(f"unit {j + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(row, LEFT, buff=0.2)
-            for j, row in enumerate(self.table.rows)
-        ))
+        slots = VGroup(
+            *(
+                label(f"unit {j + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(row, LEFT, buff=0.2)
+                for j, row in enumerate(self.table.rows)
+            )
+        )
         self.weights = VGroup(self.table, headers, slots)
         self.weights.next_to(self.heading, DOWN, buff=0.4).to_edge(RIGHT, buff=0.6)
         self.play(Write(self.heading), run_time=0.8)
@@ -101,16 +123,18 @@ class WeightSwapSymmetry(LectureSlide):
             f"squared error, is {loss_text(data.loss)}."
         )
         # Inputs and targets are whole numbers; the outputs need two decimals.
-        examples = ValueTable(np.column_stack([data.inputs, data.targets]), decimals=0, color=theme.MUTED,
-                              width=0.9)
-        outputs = ValueTable(data.outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH,
-                             text_color=theme.OUTPUT)
+        examples = ValueTable(np.column_stack([data.inputs, data.targets]), decimals=0, color=theme.MUTED, width=0.9)
+        outputs = ValueTable(
+            data.outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH, text_color=theme.OUTPUT
+        )
         self.outputs = VGroup(examples, outputs).arrange(RIGHT, buff=0)
         self.outputs.next_to(self.weights, DOWN, buff=0.6).align_to(self.table, RIGHT).shift(-OUTPUT_WIDTH * RIGHT)
-        headers = VGroup(*(
-            label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
-            for text, cell in zip(("x1", "x2", "target", "y"), [*examples.rows[0], outputs.rows[0][0]])
-        ))
+        headers = VGroup(
+            *(
+                label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
+                for text, cell in zip(("x1", "x2", "target", "y"), [*examples.rows[0], outputs.rows[0][0]])
+            )
+        )
         self.loss = label(f"loss = {loss_text(data.loss)}", color=theme.OUTPUT)
         # Under the network: the right side fills up with the swapped outputs.
         self.loss.next_to(self.graph, DOWN, buff=0.5).align_to(self.graph, LEFT)
@@ -143,8 +167,9 @@ class WeightSwapSymmetry(LectureSlide):
         moves.append(rows[second].animate.move_to(rows[first].get_center()))
         self.play(*moves, run_time=1.5)
 
-        after = ValueTable(data.swapped_outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH,
-                           text_color=theme.OUTPUT)
+        after = ValueTable(
+            data.swapped_outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH, text_color=theme.OUTPUT
+        )
         after.next_to(self.outputs, RIGHT, buff=0)
         header = label("swapped", size=theme.MIN_FONT, color=theme.MUTED).next_to(after, UP, buff=0.12)
         header.align_to(self.output_headers, DOWN).align_to(after, LEFT)
@@ -165,8 +190,11 @@ class WeightSwapSymmetry(LectureSlide):
         heading = self.title("Loss on the straight line between them")
         self.plot = CurvePlot(
             [Series(data.path_t, data.loss_path, "loss", theme.OUTPUT)],
-            x_label="t   (weights: (1 − t) · original + t · swapped)", y_label="loss",
-            width=11.0, height=4.2, legend=False,
+            x_label="t   (weights: (1 − t) · original + t · swapped)",
+            y_label="loss",
+            width=11.0,
+            height=4.2,
+            legend=False,
         )
         self.plot.next_to(heading, DOWN, buff=0.35)
         ends = VGroup(
@@ -174,12 +202,21 @@ class WeightSwapSymmetry(LectureSlide):
             Dot(self.plot.point(data.path_t[-1], data.loss_path[-1]), color=UNIT_COLORS[1], radius=0.1),
         )
         end_names = VGroup(
-            label("original", size=theme.MIN_FONT, color=UNIT_COLORS[0]).next_to(ends[0], UP, buff=0.6).align_to(ends[0], LEFT).shift(0.2 * RIGHT),
-            label("swapped", size=theme.MIN_FONT, color=UNIT_COLORS[1]).next_to(ends[1], UP, buff=0.6).align_to(ends[1], RIGHT),
+            label("original", size=theme.MIN_FONT, color=UNIT_COLORS[0])
+            .next_to(ends[0], UP, buff=0.6)
+            .align_to(ends[0], LEFT)
+            .shift(0.2 * RIGHT),
+            label("swapped", size=theme.MIN_FONT, color=UNIT_COLORS[1])
+            .next_to(ends[1], UP, buff=0.6)
+            .align_to(ends[1], RIGHT),
         )
         self.play(FadeOut(self.heading), FadeIn(heading), FadeIn(self.plot.axes), run_time=0.8)
-        self.play(FadeIn(VGroup(*(m for m in self.plot if m not in (self.plot.curves, self.plot.axes)))),
-                  FadeIn(ends), FadeIn(end_names), run_time=0.6)
+        self.play(
+            FadeIn(VGroup(*(m for m in self.plot if m not in (self.plot.curves, self.plot.axes)))),
+            FadeIn(ends),
+            FadeIn(end_names),
+            run_time=0.6,
+        )
         self.play(Create(self.plot.curves), run_time=1.5)
         self.heading = heading
         self.ends = ends
@@ -194,12 +231,17 @@ class WeightSwapSymmetry(LectureSlide):
         )
         chord = DashedLine(self.ends[0].get_center(), self.ends[1].get_center(), color=theme.MUTED)
         top = Dot(self.plot.point(data.path_t[peak], data.loss_path[peak]), color=theme.HIGHLIGHT, radius=0.1)
-        rise = Line(self.plot.point(data.path_t[peak], max(data.loss_path[0], data.loss_path[-1])),
-                    top.get_center(), color=theme.HIGHLIGHT, stroke_width=4)
+        rise = Line(
+            self.plot.point(data.path_t[peak], max(data.loss_path[0], data.loss_path[-1])),
+            top.get_center(),
+            color=theme.HIGHLIGHT,
+            stroke_width=4,
+        )
         note = label(f"rises {loss_text(data.bump)} above the ends", size=theme.MIN_FONT, color=theme.HIGHLIGHT)
         note.next_to(top, RIGHT, buff=0.2)
-        verdict = self.caption("equal losses at both ends, higher in between: the loss is not convex",
-                               color=theme.HIGHLIGHT)
+        verdict = self.caption(
+            "equal losses at both ends, higher in between: the loss is not convex", color=theme.HIGHLIGHT
+        )
         self.play(Create(chord), run_time=0.8)
         self.play(AnimationGroup(FadeIn(top), Create(rise)), FadeIn(note), run_time=0.8)
         self.play(FadeIn(verdict), run_time=0.6)

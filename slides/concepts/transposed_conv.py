@@ -12,8 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DOWN, RIGHT, UP, Create, FadeIn, FadeOut, Indicate, LaggedStart, ReplacementTransform,
-    Transform, VGroup, Write,
+    DOWN,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+    Write,
 )
 
 from model.concepts.transposed import CASES, TransposedCase, transposed_case
@@ -63,23 +73,35 @@ def _beats(data: TransposedCase) -> tuple[Beat, ...]:
     extra = (
         f" The convolution's floor dropped {_size(data.output_padding, ', ')} rows and columns, so "
         "we add them back as output padding on the bottom and right."
-        if any(data.output_padding) else ""
+        if any(data.output_padding)
+        else ""
     )
     return (
-        Beat("show_convolution", f"{case.title}: a {i} input, a {case.kernel} by {case.kernel} "
-             f"kernel, stride {case.stride}, padding {case.padding}. The formula gives a {o} "
-             "output."),
-        Beat("slide_convolution", f"The kernel slides over the input {case.stride} cell at a "
-             "time; each window's weighted sum is one output cell."
-             if case.stride == 1 else
-             f"The kernel jumps {case.stride} cells at a time; each window's weighted sum is one "
-             "output cell."),
-        Beat("show_transposed", f"Now go back from {o} to {i} with an ordinary stride-1 "
-             f"convolution: insert {data.inserted_zeros} zeros between the cells, pad "
-             f"{data.transposed_padding} zeros on every side, and flip the kernel." + extra),
-        Beat("slide_transposed", f"The flipped kernel slides with stride 1 and the output has "
-             f"the input's shape, {i}. This is exactly what conv_transpose2d computes. It restores "
-             "the shape, not the values: it is not an inverse."),
+        Beat(
+            "show_convolution",
+            f"{case.title}: a {i} input, a {case.kernel} by {case.kernel} "
+            f"kernel, stride {case.stride}, padding {case.padding}. The formula gives a {o} "
+            "output.",
+        ),
+        Beat(
+            "slide_convolution",
+            f"The kernel slides over the input {case.stride} cell at a "
+            "time; each window's weighted sum is one output cell."
+            if case.stride == 1
+            else f"The kernel jumps {case.stride} cells at a time; each window's weighted sum is one output cell.",
+        ),
+        Beat(
+            "show_transposed",
+            f"Now go back from {o} to {i} with an ordinary stride-1 "
+            f"convolution: insert {data.inserted_zeros} zeros between the cells, pad "
+            f"{data.transposed_padding} zeros on every side, and flip the kernel." + extra,
+        ),
+        Beat(
+            "slide_transposed",
+            f"The flipped kernel slides with stride 1 and the output has "
+            f"the input's shape, {i}. This is exactly what conv_transpose2d computes. It restores "
+            "the shape, not the values: it is not an inverse.",
+        ),
     )
 
 
@@ -116,13 +138,23 @@ class TransposedConvolution(LectureSlide):
         self.heading = self.title("Transposed convolution")
         header = ("input", "kernel", "stride", "padding", "output", "output padding a")
         rows = [header] + [
-            (_shape(g.data.case.input_size), str(g.data.case.kernel), str(g.data.case.stride),
-             str(g.data.case.padding), _shape(g.data.output_size),
-             f"({g.data.output_padding[0]}, {g.data.output_padding[1]})")
+            (
+                _shape(g.data.case.input_size),
+                str(g.data.case.kernel),
+                str(g.data.case.stride),
+                str(g.data.case.padding),
+                _shape(g.data.output_size),
+                f"({g.data.output_padding[0]}, {g.data.output_padding[1]})",
+            )
             for g in plan
         ]
-        cells = VGroup(*(label(text, size=theme.LABEL_FONT, color=theme.MUTED if r == 0 else theme.TEXT)
-                         for r, row in enumerate(rows) for text in row))
+        cells = VGroup(
+            *(
+                label(text, size=theme.LABEL_FONT, color=theme.MUTED if r == 0 else theme.TEXT)
+                for r, row in enumerate(rows)
+                for text in row
+            )
+        )
         table = cells.arrange_in_grid(rows=len(rows), cols=len(header), buff=(0.6, 0.35))
         table.next_to(self.heading, DOWN, buff=0.8)
         self.table = table
@@ -142,18 +174,21 @@ class TransposedConvolution(LectureSlide):
                     _mute(padded, r, c)
         kernel = _grid(data.kernel, cell, theme.LAYER)
         output = _grid(data.output, cell, theme.OUTPUT)
-        names = (f"input {_shape(case.input_size)}, padding {p}",
-                 f"kernel, stride {case.stride}",
-                 f"output {_shape(data.output_size)}")
+        names = (
+            f"input {_shape(case.input_size)}, padding {p}",
+            f"kernel, stride {case.stride}",
+            f"output {_shape(data.output_size)}",
+        )
         row = self._arrange_row(padded, kernel, output, names)
         formula = _formula(
             "o = \u230a(i + 2p \u2212 k) / s\u230b + 1",
-            [f"\u230a({n} + 2\u00b7{p} \u2212 {case.kernel}) / {case.stride}\u230b + 1 = {o}"
-             for n, o in zip(case.input_size, data.output_size)],
+            [
+                f"\u230a({n} + 2\u00b7{p} \u2212 {case.kernel}) / {case.stride}\u230b + 1 = {o}"
+                for n, o in zip(case.input_size, data.output_size)
+            ],
         ).to_edge(DOWN, buff=theme.MARGIN)
         self.play(*self._leave(), Transform(self.heading, heading), run_time=0.6)
-        self.play(FadeIn(padded), FadeIn(kernel), FadeIn(output.cells), FadeIn(row[3]),
-                  run_time=0.8)
+        self.play(FadeIn(padded), FadeIn(kernel), FadeIn(output.cells), FadeIn(row[3]), run_time=0.8)
         self.play(Write(formula), run_time=0.8)
         self.padded, self.output = padded, output
 
@@ -167,8 +202,11 @@ class TransposedConvolution(LectureSlide):
         kernel = _grid(data.kernel, cell, theme.LAYER)
         flipped = _grid(data.flipped_kernel, cell, theme.LAYER)
         output = _grid(data.transposed_output, cell, theme.OUTPUT)
-        names = (f"input {_shape(data.output_size)}, spread, padded",
-                 "kernel, flipped", f"output {_shape(case.input_size)}")
+        names = (
+            f"input {_shape(data.output_size)}, spread, padded",
+            "kernel, flipped",
+            f"output {_shape(case.input_size)}",
+        )
         row = self._arrange_row(padded, flipped, output, names)
         kernel.move_to(flipped)
         compact = _grid(data.transposed_input, cell, theme.DATA).move_to(padded)
@@ -195,13 +233,13 @@ class TransposedConvolution(LectureSlide):
         a = data.output_padding
         formula = _formula(
             "o\u2032 = s(i\u2032 \u2212 1) + a + k \u2212 2p",
-            [f"{case.stride}\u00b7({n} \u2212 1) + {extra_n} + {case.kernel} \u2212 2\u00b7"
-             f"{case.padding} = {o}"
-             for n, extra_n, o in zip(data.output_size, a, case.input_size)],
+            [
+                f"{case.stride}\u00b7({n} \u2212 1) + {extra_n} + {case.kernel} \u2212 2\u00b7{case.padding} = {o}"
+                for n, extra_n, o in zip(data.output_size, a, case.input_size)
+            ],
         ).to_edge(DOWN, buff=theme.MARGIN)
         recipe = [
-            f"insert s \u2212 1 = {data.inserted_zeros} "
-            f"zero{'' if data.inserted_zeros == 1 else 's'} between cells",
+            f"insert s \u2212 1 = {data.inserted_zeros} zero{'' if data.inserted_zeros == 1 else 's'} between cells",
             f"pad k \u2212 p \u2212 1 = {border} on every side",
             f"output padding a = ({a[0]}, {a[1]}) on the bottom / right",
         ]
@@ -210,9 +248,10 @@ class TransposedConvolution(LectureSlide):
         self.play(*self._leave(), run_time=0.5)
         self.play(FadeIn(compact), FadeIn(row[3][0]), run_time=0.6)
         spread = [
-            ReplacementTransform(VGroup(compact.cell_at(*divmod(n, compact.shape[1])),
-                                        compact.number_at(*divmod(n, compact.shape[1]))),
-                                 VGroup(padded.cell_at(*where), padded.number_at(*where)))
+            ReplacementTransform(
+                VGroup(compact.cell_at(*divmod(n, compact.shape[1])), compact.number_at(*divmod(n, compact.shape[1]))),
+                VGroup(padded.cell_at(*where), padded.number_at(*where)),
+            )
             for n, where in enumerate(data.transposed_input_cells)
         ]
         self.play(*spread, *(FadeIn(m) for m in inserted), FadeIn(step_line), run_time=1.0)
@@ -223,9 +262,16 @@ class TransposedConvolution(LectureSlide):
         self.play(FadeIn(kernel), FadeIn(row[3][1:]), FadeIn(output.cells), run_time=0.6)
         # Each weight travels to its place in the kernel rotated by 180 degrees.
         k = case.kernel
-        self.play(*(kernel.number_at(r, c).animate.move_to(flipped.number_at(k - 1 - r, k - 1 - c))
-                    for r in range(k) for c in range(k)), FadeOut(step_line), Write(formula),
-                  run_time=1.0)
+        self.play(
+            *(
+                kernel.number_at(r, c).animate.move_to(flipped.number_at(k - 1 - r, k - 1 - c))
+                for r in range(k)
+                for c in range(k)
+            ),
+            FadeOut(step_line),
+            Write(formula),
+            run_time=1.0,
+        )
         self.formula = formula
         self.padded, self.output = padded, output
 
@@ -234,27 +280,35 @@ class TransposedConvolution(LectureSlide):
         a = data.output_padding
         torch_call = label(
             f"= conv_transpose2d(stride={data.case.stride}, padding={data.case.padding}, "
-            f"output_padding=({a[0]}, {a[1]}))", size=theme.MIN_FONT, mono=True, color=theme.MUTED)
+            f"output_padding=({a[0]}, {a[1]}))",
+            size=theme.MIN_FONT,
+            mono=True,
+            color=theme.MUTED,
+        )
         torch_call.next_to(self.formula, UP, buff=0.2)
         self.play(FadeIn(torch_call), run_time=0.6)
 
     def show_summary(self) -> None:
         heading = self.title("Transposed convolution")
-        lines = VGroup(
-            label("convolution:  o = \u230a(i + 2p \u2212 k) / s\u230b + 1", size=theme.BODY_FONT),
-            label("transposed:  o\u2032 = s(i\u2032 \u2212 1) + a + k \u2212 2p", size=theme.BODY_FONT),
+        lines = (
             VGroup(
-                label("equivalently: insert s \u2212 1 zeros, pad k \u2212 p \u2212 1 (+ a),",
-                      size=theme.LABEL_FONT, color=theme.MUTED),
-                label("then slide the flipped kernel with stride 1", size=theme.LABEL_FONT,
-                      color=theme.MUTED),
-            ).arrange(DOWN, buff=0.15),
-            label("restores the shape, not the values", size=theme.LABEL_FONT,
-                  color=theme.HIGHLIGHT),
-        ).arrange(DOWN, buff=0.5).next_to(heading, DOWN, buff=0.9)
+                label("convolution:  o = \u230a(i + 2p \u2212 k) / s\u230b + 1", size=theme.BODY_FONT),
+                label("transposed:  o\u2032 = s(i\u2032 \u2212 1) + a + k \u2212 2p", size=theme.BODY_FONT),
+                VGroup(
+                    label(
+                        "equivalently: insert s \u2212 1 zeros, pad k \u2212 p \u2212 1 (+ a),",
+                        size=theme.LABEL_FONT,
+                        color=theme.MUTED,
+                    ),
+                    label("then slide the flipped kernel with stride 1", size=theme.LABEL_FONT, color=theme.MUTED),
+                ).arrange(DOWN, buff=0.15),
+                label("restores the shape, not the values", size=theme.LABEL_FONT, color=theme.HIGHLIGHT),
+            )
+            .arrange(DOWN, buff=0.5)
+            .next_to(heading, DOWN, buff=0.9)
+        )
         self.play(*self._leave(), Transform(self.heading, heading), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in lines), lag_ratio=0.4),
-                  run_time=1.5)
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * UP) for line in lines), lag_ratio=0.4), run_time=1.5)
 
     # Pieces ---------------------------------------------------------------------------------
 
@@ -262,16 +316,21 @@ class TransposedConvolution(LectureSlide):
         """Fade out whatever the previous beat left on screen, except the heading."""
         return [FadeOut(m) for m in self.mobjects if m is not self.heading]
 
-    def _arrange_row(self, grid: NumberGrid, kernel: NumberGrid, output: NumberGrid,
-                     names: tuple[str, str, str]) -> VGroup:
+    def _arrange_row(
+        self, grid: NumberGrid, kernel: NumberGrid, output: NumberGrid, names: tuple[str, str, str]
+    ) -> VGroup:
         """Three grids side by side, each named underneath; index 3 holds the names.
 
         Grids share one centre line; the gap is measured between whichever is wider of each
         grid and its name, so names never touch.
         """
         grids = (grid, kernel, output)
-        captions = VGroup(*(label(name, size=theme.MIN_FONT, color=theme.MUTED)
-                            .next_to(g, DOWN, buff=0.15) for name, g in zip(names, grids)))
+        captions = VGroup(
+            *(
+                label(name, size=theme.MIN_FONT, color=theme.MUTED).next_to(g, DOWN, buff=0.15)
+                for name, g in zip(names, grids)
+            )
+        )
         columns = [VGroup(g, caption) for g, caption in zip(grids, captions)]
         for before, column, g in zip(columns, columns[1:], grids[1:]):
             column.next_to(before, RIGHT, buff=GRID_GAP)
@@ -284,8 +343,7 @@ class TransposedConvolution(LectureSlide):
         """One step of the recipe, just above the formula."""
         return label(text, size=theme.LABEL_FONT).next_to(formula, UP, buff=0.2)
 
-    def _slide(self, grid: NumberGrid, output: NumberGrid, windows: tuple[tuple[int, int], ...],
-               kernel: int) -> None:
+    def _slide(self, grid: NumberGrid, output: NumberGrid, windows: tuple[tuple[int, int], ...], kernel: int) -> None:
         """The kernel window visits a few positions one by one, then the rest fill at once."""
         columns = output.shape[1]
         window = grid.window(*windows[0], kernel, kernel)
@@ -293,24 +351,31 @@ class TransposedConvolution(LectureSlide):
         self.play(Create(window), Create(marker), FadeIn(output.number_at(0, 0)), run_time=0.6)
         for n, position in enumerate(windows[1:ANIMATED_WINDOWS], start=1):
             r, c = divmod(n, columns)
-            self.play(window.animate.move_to(grid.window(*position, kernel, kernel)),
-                      marker.animate.move_to(output.cell_at(r, c)),
-                      FadeIn(output.number_at(r, c)), run_time=0.6)
+            self.play(
+                window.animate.move_to(grid.window(*position, kernel, kernel)),
+                marker.animate.move_to(output.cell_at(r, c)),
+                FadeIn(output.number_at(r, c)),
+                run_time=0.6,
+            )
         rest = [output.number_at(*divmod(n, columns)) for n in range(ANIMATED_WINDOWS, len(windows))]
         last = grid.window(*windows[-1], kernel, kernel)
         if rest:
-            self.play(window.animate.move_to(last),
-                      marker.animate.move_to(output.cell_at(*divmod(len(windows) - 1, columns))),
-                      LaggedStart(*(FadeIn(number) for number in rest), lag_ratio=0.1),
-                      run_time=1.2)
+            self.play(
+                window.animate.move_to(last),
+                marker.animate.move_to(output.cell_at(*divmod(len(windows) - 1, columns))),
+                LaggedStart(*(FadeIn(number) for number in rest), lag_ratio=0.1),
+                run_time=1.2,
+            )
         self.play(Indicate(output, color=theme.HIGHLIGHT, scale_factor=1.05), run_time=0.6)
 
 
 def _cell_size(data: TransposedCase) -> float:
     """One cell size for both beats of a case, so the grids keep their size between them."""
     rows = max(data.padded_input.shape[0], data.padded_transposed_input.shape[0])
-    width = max(data.padded_input.shape[1] + data.output.shape[1],
-                data.padded_transposed_input.shape[1] + data.transposed_output.shape[1])
+    width = max(
+        data.padded_input.shape[1] + data.output.shape[1],
+        data.padded_transposed_input.shape[1] + data.transposed_output.shape[1],
+    )
     width += data.kernel.shape[1]
     return min(MAX_CELL, GRID_HEIGHT / rows, (ROW_WIDTH - 2 * GRID_GAP) / width)
 
@@ -331,6 +396,7 @@ def _formula(general: str, substituted: list[str]) -> VGroup:
         numbers = [substituted[0]]
     else:
         numbers = [f"height: {substituted[0]}", f"width: {substituted[1]}"]
-    return VGroup(label(general, size=theme.LABEL_FONT),
-                  *(label(line, size=theme.LABEL_FONT, color=theme.HIGHLIGHT) for line in numbers)
-                  ).arrange(DOWN, buff=0.1)
+    return VGroup(
+        label(general, size=theme.LABEL_FONT),
+        *(label(line, size=theme.LABEL_FONT, color=theme.HIGHLIGHT) for line in numbers),
+    ).arrange(DOWN, buff=0.1)

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, ArcBetweenPoints, Create, Dot, FadeIn, FadeOut,
-    MoveAlongPath, RoundedRectangle, Text, VGroup, Write, linear,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    ArcBetweenPoints,
+    Arrow,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    MoveAlongPath,
+    RoundedRectangle,
+    Text,
+    VGroup,
+    Write,
+    linear,
 )
 
 from model.shape_trace import shape_trace_record
@@ -40,7 +54,9 @@ class TorchNumber(LectureSlide):
         arrow_in = Arrow(left, block.get_left(), buff=0.1, color=theme.DATA)
         arrow_out = Arrow(block.get_right(), right, buff=0.1, color=theme.DATA)
         skip = ArcBetweenPoints(left + 0.3 * RIGHT, right + 0.3 * LEFT, angle=-2.2, color=theme.SKIP, stroke_width=6)
-        skip_label = Text("x", font=theme.FONT, font_size=theme.BODY_FONT, color=theme.SKIP).next_to(skip, UP, buff=0.15)
+        skip_label = Text("x", font=theme.FONT, font_size=theme.BODY_FONT, color=theme.SKIP).next_to(
+            skip, UP, buff=0.15
+        )
         picture = VGroup(block, block_label, arrow_in, arrow_out, skip, skip_label)
         self.play(Create(picture), run_time=1.5)
 

@@ -17,11 +17,15 @@ class Welcome(LectureSlide):
         title = Text("Deep Residual Networks", font=theme.FONT, font_size=theme.TITLE_FONT + 12, weight="BOLD")
         subtitle = Text(
             "lecture decks computed by PyTorch, animated with manim",
-            font=theme.FONT, font_size=theme.BODY_FONT, color=theme.DATA,
+            font=theme.FONT,
+            font_size=theme.BODY_FONT,
+            color=theme.DATA,
         )
         keys = Text(
             "PageDown / PageUp or the arrow keys to move; S opens the speaker notes",
-            font=theme.FONT, font_size=theme.MIN_FONT, color=theme.MUTED,
+            font=theme.FONT,
+            font_size=theme.MIN_FONT,
+            color=theme.MUTED,
         )
         VGroup(title, subtitle).arrange(DOWN, buff=0.5)
         keys.to_edge(DOWN, buff=theme.MARGIN)

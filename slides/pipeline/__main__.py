@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from slides.pipeline.catalog import (
-    DEFAULT_DECKS_FILE, PipelineError, check_decks, check_quality, load_decks, scene_index, select,
+    DEFAULT_DECKS_FILE,
+    PipelineError,
+    check_decks,
+    check_quality,
+    load_decks,
+    scene_index,
+    select,
 )
 from slides.theme import DEFAULT_THEME, THEMES
 
@@ -56,7 +62,10 @@ def cmd_list(args: argparse.Namespace) -> None:
     for deck in _decks(args):
         print(f"{deck.name}: {deck.title} ({len(deck.scenes)} scenes)")
         for scene in deck.scenes:
-            print(f"    {scene:<28} {index[scene].relative_to(Path.cwd()) if index[scene].is_relative_to(Path.cwd()) else index[scene]}")
+            print(
+                f"    {scene:<28} "
+                f"{index[scene].relative_to(Path.cwd()) if index[scene].is_relative_to(Path.cwd()) else index[scene]}"
+            )
 
 
 def cmd_render(args: argparse.Namespace) -> None:

@@ -37,7 +37,10 @@ TARGETS = {
 def make(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
     started = time.monotonic()
     result = subprocess.run(
-        ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}, **(env or {})},
     )
     elapsed = time.monotonic() - started
@@ -61,8 +64,12 @@ def first_video_seconds(page: Path, runs: int) -> float:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
-                  "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         for _ in range(runs):
             context = browser.new_context(offline=True)
@@ -73,7 +80,8 @@ def first_video_seconds(page: Path, runs: int) -> float:
                 """() => { if (!window.Reveal || !Reveal.isReady()) return false;
                            const v = Reveal.getCurrentSlide().slideBackgroundElement.querySelector('video');
                            return v && v.currentTime > 0; }""",
-                timeout=30000, polling=10,
+                timeout=30000,
+                polling=10,
             )
             times.append(time.monotonic() - started)
             context.close()
@@ -103,14 +111,19 @@ def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[st
     make("-n", f"QUALITY={quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={decks}")  # writes the rules
     inputs = scene_inputs_from_rules(build)
     sources = sorted(p for folder in ("model", "slides") for p in (ROOT / folder).rglob("*.py"))
-    counts = {p.relative_to(ROOT).as_posix(): sum(p.relative_to(ROOT).as_posix() in files for files in inputs.values())
-              for p in sources}
+    counts = {
+        p.relative_to(ROOT).as_posix(): sum(p.relative_to(ROOT).as_posix() in files for files in inputs.values())
+        for p in sources
+    }
     values = sorted(counts.values())
-    rows = ["## What a change re-renders\n",
-            f"From the generated rules ({len(inputs)} scenes, {len(counts)} source files under `model/` and `slides/`): "
-            f"a change to one file's content re-renders a median of {statistics.median(values):g} scenes, "
-            f"at most {values[-1]}.\n",
-            "| source file | scenes a change re-renders |", "|---|---|"]
+    rows = [
+        "## What a change re-renders\n",
+        f"From the generated rules ({len(inputs)} scenes, {len(counts)} source files under `model/` and `slides/`): "
+        f"a change to one file's content re-renders a median of {statistics.median(values):g} scenes, "
+        f"at most {values[-1]}.\n",
+        "| source file | scenes a change re-renders |",
+        "|---|---|",
+    ]
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:12]:
         rows.append(f"| `{name}` | {count} of {len(inputs)} |")
     for name in ("model/shape_trace.py", "slides/common/grids.py", "slides/resnet/sharpen_photo.py"):
@@ -121,24 +134,30 @@ def rebuild_section(quality: str, decks: str, build: Path, out: Path) -> list[st
     files = [p for folder in ("model", "slides", "assets") for p in (ROOT / folder).rglob("*") if p.is_file()]
     stamps = sorted((build / "sources").glob("*.sha256"))
     before_stamps = {p: p.stat().st_mtime_ns for p in stamps}
-    before = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
-                                                           f"OUT={out}", f"DECKS={decks}")[1])
+    before = re.findall(
+        r" render --quality \w+ (\w+) --position",
+        make("-n", f"QUALITY={quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={decks}")[1],
+    )
     originals = {p: p.stat() for p in files}
     later = time.time() + 2
     try:
         for path in files:
             os.utime(path, (later, later))
-        after = re.findall(r" render --quality \w+ (\w+) --position", make("-n", f"QUALITY={quality}", f"BUILD={build}",
-                                                              f"OUT={out}", f"DECKS={decks}")[1])
+        after = re.findall(
+            r" render --quality \w+ (\w+) --position",
+            make("-n", f"QUALITY={quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={decks}")[1],
+        )
     finally:
         for path, stat in originals.items():
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     moved = [p.stem for p in stamps if p.stat().st_mtime_ns != before_stamps[p]]
     added = sorted(set(after) - set(before))
-    rows.append(f"\nTouching all {len(files)} files under `model/`, `slides/` and `assets/` without changing them "
-                f"re-renders {len(added)} scenes ({'meets' if not added and not moved else 'MISSES'} the target of none): "
-                f"no scene's input digest changed ({len(moved)} stamps rewritten), and `make -n` lists the same "
-                f"{len(before)} renders before and after.\n")
+    rows.append(
+        f"\nTouching all {len(files)} files under `model/`, `slides/` and `assets/` without changing them "
+        f"re-renders {len(added)} scenes ({'meets' if not added and not moved else 'MISSES'} the target of none): "
+        f"no scene's input digest changed ({len(moved)} stamps rewritten), and `make -n` lists the same "
+        f"{len(before)} renders before and after.\n"
+    )
     return rows
 
 
@@ -150,15 +169,22 @@ def data_times() -> list[str]:
     """The model records' build times from the last `make data` that rebuilt any."""
     path = ROOT / "build" / "data-times.json"
     if not path.exists():
-        return ["\n## Model records\n", ("No `make data` rebuild recorded yet "
-                                           "(`python -m model build-data --force` measures one).")]
+        return [
+            "\n## Model records\n",
+            ("No `make data` rebuild recorded yet (`python -m model build-data --force` measures one)."),
+        ]
     times = json.loads(path.read_text())
     machine = times["machine"]
-    rows = ["\n## Model records\n",
-            (f"Last rebuild ({times['created']}): {times['total_wall_s']:.0f} s wall with "
-             f"{times['processes']} processes, each on one thread; {machine['processor']}, torch CPU "
-             f"capability {machine['torch_cpu_capability']}.\n"),
-            "| record | wall s | CPU s |", "|---|---|---|"]
+    rows = [
+        "\n## Model records\n",
+        (
+            f"Last rebuild ({times['created']}): {times['total_wall_s']:.0f} s wall with "
+            f"{times['processes']} processes, each on one thread; {machine['processor']}, torch CPU "
+            f"capability {machine['torch_cpu_capability']}.\n"
+        ),
+        "| record | wall s | CPU s |",
+        "|---|---|---|",
+    ]
     for name, t in sorted(times["records"].items(), key=lambda item: -item[1]["cpu_s"]):
         rows.append(f"| {name} | {t['wall_s']:.1f} | {t['cpu_s']:.1f} |")
     return rows
@@ -170,8 +196,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--decks", default=os.environ.get("DECKS", ""))
     parser.add_argument("--skip-serial", action="store_true", help="skip the -j1 clean build")
-    parser.add_argument("--rebuilds-only", action="store_true",
-                        help="only what a change to each source re-renders (no render)")
+    parser.add_argument(
+        "--rebuilds-only", action="store_true", help="only what a change to each source re-renders (no render)"
+    )
     args = parser.parse_args()
     decks = select(load_decks(), args.decks.split())
     deck_names = " ".join(d.name for d in decks)
@@ -185,8 +212,10 @@ def main() -> int:
     rows: list[str] = []
     parallel = clean_build(args.quality, 2, deck_names, build, out)
     serial = None if args.skip_serial else clean_build(args.quality, 1, deck_names, build, out)
-    noops = [make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")[0]
-             for _ in range(max(args.runs, 3))]
+    noops = [
+        make(f"QUALITY={args.quality}", f"BUILD={build}", f"OUT={out}", f"DECKS={deck_names}")[0]
+        for _ in range(max(args.runs, 3))
+    ]
     noop = statistics.median(noops)
 
     # Edit one scene's source (its content changes) and see what re-renders; then undo the edit.
@@ -208,10 +237,12 @@ def main() -> int:
     timings.sort(key=lambda t: -t["cpu_s"])
     peak = max(timings, key=lambda t: t["peak_rss_mb"])
 
-    rows.append(f"# Build benchmark\n")
-    rows.append(f"Machine: {platform.node()}, {os.cpu_count()} cores, {platform.machine()}, "
-                f"Python {platform.python_version()}; quality `{args.quality}`; "
-                f"{time.strftime('%Y-%m-%d %H:%M')}.\n")
+    rows.append("# Build benchmark\n")
+    rows.append(
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}; quality `{args.quality}`; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}.\n"
+    )
     rows.append("## Whole course\n")
     rows.append("| measure | seconds | target | verdict |")
     rows.append("|---|---|---|---|")
@@ -219,11 +250,15 @@ def main() -> int:
     rows.append(f"| clean build, `-j2` | {parallel:.1f} | {target:.0f} | {verdict(parallel, target)} |")
     if serial is not None:
         rows.append(f"| clean build, `-j1` | {serial:.1f} | - | - |")
-    rows.append(f"| no-op `make` (median of {len(noops)}) | {noop:.2f} | {TARGETS['noop_s']:.0f} | "
-                f"{verdict(noop, TARGETS['noop_s'])} |")
+    rows.append(
+        f"| no-op `make` (median of {len(noops)}) | {noop:.2f} | {TARGETS['noop_s']:.0f} | "
+        f"{verdict(noop, TARGETS['noop_s'])} |"
+    )
     only_touched = rerendered == [first_scene]
-    rows.append(f"| edit `{source.relative_to(ROOT)}` and rebuild | {touched_s:.1f} | re-renders that scene only | "
-                f"{'meets' if only_touched else 'MISSES'} (re-rendered: {', '.join(rerendered) or 'nothing'}) |")
+    rows.append(
+        f"| edit `{source.relative_to(ROOT)}` and rebuild | {touched_s:.1f} | re-renders that scene only | "
+        f"{'meets' if only_touched else 'MISSES'} (re-rendered: {', '.join(rerendered) or 'nothing'}) |"
+    )
     rows.append(f"\nPeak memory of the largest render: {peak['peak_rss_mb']:.0f} MB ({peak['scene']}).\n")
 
     rows += rebuild_section(args.quality, deck_names, build, out)
@@ -243,8 +278,10 @@ def main() -> int:
         html_mb = size_mb(out / f"{deck.name}.html") + size_mb(out / f"{deck.name}_assets")
         first = first_video_seconds(out / f"{deck.name}.html", args.runs)
         slides = sum(json.loads((build / "timings" / f"{s}.json").read_text())["slides"] for s in deck.scenes)
-        rows.append(f"| {deck.name} | {slides} | {html_mb:.1f} | {size_mb(out / f'{deck.name}.pptx'):.1f} | "
-                    f"{size_mb(out / f'{deck.name}.pdf'):.1f} | {first:.2f} ({verdict(first, TARGETS['first_video_s'])}) |")
+        rows.append(
+            f"| {deck.name} | {slides} | {html_mb:.1f} | {size_mb(out / f'{deck.name}.pptx'):.1f} | "
+            f"{size_mb(out / f'{deck.name}.pdf'):.1f} | {first:.2f} ({verdict(first, TARGETS['first_video_s'])}) |"
+        )
 
     # Reversed videos serve only the Qt presenter's reverse key: what do they cost?
     longest = max(timings, key=lambda t: t["video_s"])["scene"]
@@ -254,18 +291,32 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
         started = time.monotonic()
         subprocess.run(
-            [str(ROOT / ".venv/bin/python"), "-m", "slides.pipeline", "--build", str(scratch), "render", longest,
-             "--quality", args.quality], cwd=ROOT, env=dict(os.environ, LECTURE_REVERSE=reverse, PYTHONPATH=str(ROOT)),
-            check=True, capture_output=True,
+            [
+                str(ROOT / ".venv/bin/python"),
+                "-m",
+                "slides.pipeline",
+                "--build",
+                str(scratch),
+                "render",
+                longest,
+                "--quality",
+                args.quality,
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, LECTURE_REVERSE=reverse, PYTHONPATH=str(ROOT)),
+            check=True,
+            capture_output=True,
         )
         costs[reverse] = time.monotonic() - started
         shutil.rmtree(scratch, ignore_errors=True)
     extra = costs["1"] - costs["0"]
     rows.append("\n## Reversed videos\n")
-    rows.append(f"Rendering `{longest}` (the longest scene) takes {costs['0']:.1f} s without reversed videos and "
-                f"{costs['1']:.1f} s with them ({extra:+.1f} s, {100 * extra / costs['0']:+.0f} %). They only serve "
-                "the Qt presenter's reverse key (V); PageUp replays the previous slide without them, so the build "
-                "leaves them out unless `LECTURE_REVERSE=1`.")
+    rows.append(
+        f"Rendering `{longest}` (the longest scene) takes {costs['0']:.1f} s without reversed videos and "
+        f"{costs['1']:.1f} s with them ({extra:+.1f} s, {100 * extra / costs['0']:+.0f} %). They only serve "
+        "the Qt presenter's reverse key (V); PageUp replays the previous slide without them, so the build "
+        "leaves them out unless `LECTURE_REVERSE=1`."
+    )
 
     rows += data_times()
 

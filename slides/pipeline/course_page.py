@@ -102,7 +102,7 @@ def write_thumbnail(deck: DeckEntry, build: Path, dest: Path) -> None:
     first = json.loads((build / "slides" / f"{deck.scenes[0]}.json").read_text(encoding="utf-8"))
     frame = None
     with av.open(build / first["slides"][0]["file"]) as container:
-        for frame in container.decode(video=0):
+        for frame in container.decode(video=0):  # noqa: B007 - keeps the last frame
             pass
     if frame is None:
         return
@@ -225,9 +225,7 @@ def _card(deck: DeckEntry, found: tuple[Variant, ...], out: Path) -> str:
         )
     rows = []
     for variant in found:
-        links = " ".join(
-            f'<a href="{html.escape(e.file)}">{FORMAT_LABELS[e.fmt]}</a>' for e in variant.exports
-        )
+        links = " ".join(f'<a href="{html.escape(e.file)}">{FORMAT_LABELS[e.fmt]}</a>' for e in variant.exports)
         label = ""
         if len(found) > 1 or variant.theme != DEFAULT_THEME:
             label = f'<span class="theme">{html.escape(THEME_LABELS.get(variant.theme, variant.theme))}:</span> '

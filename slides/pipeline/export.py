@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from slides.pipeline.catalog import ROOT, PipelineError, DeckEntry
+from slides.pipeline.catalog import ROOT, DeckEntry, PipelineError
 from slides.pipeline.course_page import output_stem, record_export
 from slides.theme import DEFAULT_THEME
 
@@ -61,8 +61,16 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAU
         tmp = Path(tmp_name)
         dest = tmp / f"{stem}.{fmt}"
         command = [
-            sys.executable, "-m", "manim_slides", "convert",
-            "--folder", str(folder), "--to", fmt, *deck.scenes, str(dest),
+            sys.executable,
+            "-m",
+            "manim_slides",
+            "convert",
+            "--folder",
+            str(folder),
+            "--to",
+            fmt,
+            *deck.scenes,
+            str(dest),
         ]
         if fmt == "html":
             command[command.index("--folder") + 1] = str(deck_text_configs(deck, folder, tmp / "slides"))
@@ -108,7 +116,8 @@ def slide_texts(deck: DeckEntry, folder: Path) -> list[dict]:
             text = slide.get("text")
             if not text or not str(text.get("description", "")).strip():
                 raise ExportError(
-                    f"{deck.name}: {scene} slide {number} has no description; re-render it with `make scene SCENE={scene}`"
+                    f"{deck.name}: {scene} slide {number} has no description; "
+                    f"re-render it with `make scene SCENE={scene}`"
                 )
             texts.append(text)
     return texts

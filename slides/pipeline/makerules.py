@@ -11,7 +11,13 @@ import os
 from pathlib import Path
 
 from slides.pipeline.catalog import (
-    ROOT, DeckEntry, cached_records, dependencies, scene_index, scene_inputs, source_digest,
+    ROOT,
+    DeckEntry,
+    cached_records,
+    dependencies,
+    scene_index,
+    scene_inputs,
+    source_digest,
 )
 
 FORMATS = ("html", "pptx", "pdf")

@@ -107,7 +107,10 @@ def matrix(scenes: list[str], build: Path, count: int, jobs: int) -> tuple[dict,
     else:
         # Without one measured render there is no rate to turn seconds of video into render time.
         largest = max(entry["cost_s"] for entry in include)
-        slowest = f"costs are seconds of video (no render at this quality measured yet): the largest shard holds {largest:.0f} s"
+        slowest = (
+            "costs are seconds of video (no render at this quality measured yet): "
+            f"the largest shard holds {largest:.0f} s"
+        )
     summary = (
         f"plan: {len(scenes)} scenes in {len(plan)} shards; {slowest}; costs: {bases['measured']} measured, "
         f"{bases['video']} from video seconds, {bases['unknown']} unknown (median)"

@@ -128,9 +128,7 @@ def _qt_failure(stderr: str) -> str:
 
 def qt_screens() -> list[Screen]:
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", SCREENS_PROBE], capture_output=True, text=True, timeout=60
-        )
+        result = subprocess.run([sys.executable, "-c", SCREENS_PROBE], capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         raise PipelineError("Qt did not answer within 60 s when asked for the screens") from None
     try:
@@ -153,9 +151,17 @@ def present(deck, build: Path, keys: str, requested_screen: str, extra: list[str
         flush=True,
     )
     command = [
-        sys.executable, "-m", "manim_slides", "present",
-        "--config", keys, "--folder", str(build / "slides"),
-        *layout.flags(), *extra, *deck.scenes,
+        sys.executable,
+        "-m",
+        "manim_slides",
+        "present",
+        "--config",
+        keys,
+        "--folder",
+        str(build / "slides"),
+        *layout.flags(),
+        *extra,
+        *deck.scenes,
     ]
     os.execv(sys.executable, command)
 

@@ -109,7 +109,7 @@ def _frame(video: Path, *, last: bool):
         if last and container.duration and container.duration > 1_000_000:
             container.seek(container.duration - 1_000_000, backward=True, any_frame=False)
         frame = None
-        for frame in container.decode(stream):
+        for frame in container.decode(stream):  # noqa: B007 - keeps the last frame
             if not last:
                 break
     if frame is None:
@@ -176,7 +176,7 @@ def reading_page(deck: DeckEntry, slides: list[ReadingSlide], assets: str, sizes
             width, height = sizes[slide.number]
             heading = html.escape(slide.heading or scene_title(scene, scene_slides))
             articles.append(
-                f"""      <article class="slide{' page-start' if page_start else ''}" id="slide-{slide.number}" aria-labelledby="slide-{slide.number}-title">
+                f"""      <article class="slide{" page-start" if page_start else ""}" id="slide-{slide.number}" aria-labelledby="slide-{slide.number}-title">
         <h3 id="slide-{slide.number}-title">Slide {slide.number}: {heading}</h3>
         <img src="{html.escape(assets)}/{slide.number:03d}.jpg" width="{width}" height="{height}" alt="{html.escape(slide.description)}">
         <div class="notes">
@@ -187,7 +187,7 @@ def reading_page(deck: DeckEntry, slides: list[ReadingSlide], assets: str, sizes
         first, last = scene_slides[0].number, scene_slides[-1].number
         contents.append(
             f'        <li><a href="#{anchor}">{html.escape(scene_title(scene, scene_slides))}</a> '
-            f'(slide{"s" if last > first else ""} {first}{f"–{last}" if last > first else ""})</li>'
+            f"(slide{'s' if last > first else ''} {first}{f'–{last}' if last > first else ''})</li>"
         )
         sections.append(
             f"""    <section{section_class} id="{anchor}" aria-labelledby="{anchor}-title">
@@ -270,10 +270,17 @@ def write_handout(deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_
     log_path = logs / f"export-{deck.name}-handout.log"
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update",
-            f"--user-data-dir={profile}", "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp}", page.resolve().as_uri(),
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            page.resolve().as_uri(),
         ]
         try:
             with log_path.open("w", encoding="utf-8") as log:
@@ -282,7 +289,9 @@ def write_handout(deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_
                 )
         except subprocess.TimeoutExpired:
             tmp.unlink(missing_ok=True)
-            raise ReadingError(f"{final.name}: Chromium did not finish printing in {PRINT_TIMEOUT_S} s; log: {log_path}") from None
+            raise ReadingError(
+                f"{final.name}: Chromium did not finish printing in {PRINT_TIMEOUT_S} s; log: {log_path}"
+            ) from None
     if result.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-10:]

@@ -153,9 +153,17 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
 
     print(f"[{position}] {scene}: rendering {source.relative_to(ROOT)} at {QUALITIES[quality]} ({reason})", flush=True)
     command = [
-        sys.executable, "-m", "manim", "render", f"-q{quality}",
-        "--media_dir", str(paths["media"]), "--progress_bar", "none",
-        str(source), scene,
+        sys.executable,
+        "-m",
+        "manim",
+        "render",
+        f"-q{quality}",
+        "--media_dir",
+        str(paths["media"]),
+        "--progress_bar",
+        "none",
+        str(source),
+        scene,
     ]
     env = dict(os.environ, LECTURE_RENDER_DIR=str(paths["render"]), PYTHONPATH=str(ROOT))
     # manim's Tex folder is {media_dir}/Tex.

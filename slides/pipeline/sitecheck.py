@@ -70,14 +70,18 @@ def browser_problems(pages: list[Path]) -> list[str]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
-                  "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         for page_path in pages:
             context = browser.new_context(offline=True)
             tab = context.new_page()
             requests: list[str] = []
-            tab.on("request", lambda request: requests.append(request.url))
+            tab.on("request", lambda request, seen=requests: seen.append(request.url))
             try:
                 tab.goto(page_path.as_uri())
                 tab.wait_for_function(
@@ -87,10 +91,15 @@ def browser_problems(pages: list[Path]) -> list[str]:
                     timeout=30000,
                 )
             except PlaywrightError as error:
-                problems.append(f"{page_path.name}: reveal.js or its first video did not load offline "
-                                f"({str(error).splitlines()[0]})")
-            problems += [f"{page_path.name}: requested {url} (not a local file)"
-                         for url in requests if not url.startswith(("file://", "data:"))]
+                problems.append(
+                    f"{page_path.name}: reveal.js or its first video did not load offline "
+                    f"({str(error).splitlines()[0]})"
+                )
+            problems += [
+                f"{page_path.name}: requested {url} (not a local file)"
+                for url in requests
+                if not url.startswith(("file://", "data:"))
+            ]
             context.close()
         browser.close()
     return problems
@@ -111,6 +120,9 @@ def check_site(out: Path, decks: tuple[DeckEntry, ...], browser: bool = True) ->
     if problems:
         raise SiteError(f"{len(problems)} problems in {out}; see the lines above")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"[check-site] {out}: {len(pages)} pages, {len(decks)} decks, {size / 1e6:.1f} MB; "
-          f"nothing loads from the network and every file named is there", flush=True)
+    print(
+        f"[check-site] {out}: {len(pages)} pages, {len(decks)} decks, {size / 1e6:.1f} MB; "
+        f"nothing loads from the network and every file named is there",
+        flush=True,
+    )
     return len(pages)

@@ -12,33 +12,61 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from slides.pipeline.catalog import ROOT
 
 DEBIAN_PACKAGES = (
     # ManimPango builds from source on Linux.
-    "pkg-config", "libpango1.0-dev", "libcairo2-dev",
+    "pkg-config",
+    "libpango1.0-dev",
+    "libcairo2-dev",
     # MathTex/Tex: manim's template needs standalone.cls from texlive-latex-extra.
-    "texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra",
-    "texlive-fonts-recommended", "dvisvgm",
+    "texlive-latex-base",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "dvisvgm",
     # The Qt presenter (PySide6 QtMultimedia) and its display plugins.
-    "libpulse0", "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0",
-    "libxcb-cursor0", "libfontconfig1", "libdbus-1-3",
+    "libpulse0",
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libfontconfig1",
+    "libdbus-1-3",
     # The rest of what Qt's X11 plugin (libqxcb.so, libQt6XcbQpa.so.6) links to: without
     # them a real desktop gets "no Qt platform plugin could be initialized".
-    "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
-    "libxcb-randr0", "libxcb-shape0", "libxcb-sync1", "libxcb-xfixes0", "libxcb-xkb1",
-    "libxcb-util1", "libx11-xcb1",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-randr0",
+    "libxcb-shape0",
+    "libxcb-sync1",
+    "libxcb-xfixes0",
+    "libxcb-xkb1",
+    "libxcb-util1",
+    "libx11-xcb1",
     # The video plugin (libffmpegmediaplugin.so); on a minimal Debian 12 nothing else brings it.
     "libxrandr2",
     # The presenter's tests on real X servers: Xvfb, a window manager (full screen needs
     # one), xdotool for the clicker's keys; two monitors through Xorg's dummy driver.
-    "xvfb", "openbox", "xdotool", "xserver-xorg-video-dummy", "x11-xserver-utils",
+    "xvfb",
+    "openbox",
+    "xdotool",
+    "xserver-xorg-video-dummy",
+    "x11-xserver-utils",
     # Fonts the theme names; the browser for HTML tests; PDF to PNG for reviewing frames;
     # GNU time for the benchmark; npm to fetch reveal.js.
-    "fonts-dejavu-core", "chromium", "poppler-utils", "time", "python3-venv",
+    "fonts-dejavu-core",
+    "chromium",
+    "poppler-utils",
+    "time",
+    "python3-venv",
 )
 
 REVEAL_VERSION = "6.0.1"
@@ -70,21 +98,16 @@ class SetupError(Exception):
 
 def missing_debian_packages() -> list[str]:
     if shutil.which("dpkg-query") is None:
-        raise SetupError(
-            "this is not a Debian/Ubuntu system; install the equivalents of: " + " ".join(DEBIAN_PACKAGES)
-        )
+        raise SetupError("this is not a Debian/Ubuntu system; install the equivalents of: " + " ".join(DEBIAN_PACKAGES))
     wanted = list(DEBIAN_PACKAGES)
     if shutil.which("npm") is None:
         wanted.append("npm")
     result = subprocess.run(
         ["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\n", *wanted],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
-    installed = {
-        line.split()[0].split(":")[0]
-        for line in result.stdout.splitlines()
-        if line.endswith(" installed")
-    }
+    installed = {line.split()[0].split(":")[0] for line in result.stdout.splitlines() if line.endswith(" installed")}
     return [p for p in wanted if p not in installed]
 
 
@@ -95,7 +118,9 @@ def install_debian_packages() -> None:
         return
     command = "apt-get install -y --no-install-recommends " + " ".join(missing)
     if os.geteuid() != 0:
-        raise SetupError(f"missing Debian packages: {' '.join(missing)}; install them with: sudo apt-get update && sudo {command}")
+        raise SetupError(
+            f"missing Debian packages: {' '.join(missing)}; install them with: sudo apt-get update && sudo {command}"
+        )
     print(f"[setup] installing Debian packages: {' '.join(missing)}", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for step in (["apt-get", "update", "-qq"], command.split()):
@@ -121,7 +146,9 @@ def install_revealjs(cache_dir: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
             ["npm", "pack", f"reveal.js@{REVEAL_VERSION}", "--silent"],
-            cwd=tmp, capture_output=True, text=True,
+            cwd=tmp,
+            capture_output=True,
+            text=True,
         )
         tarballs = list(Path(tmp).glob("reveal.js-*.tgz"))
         if result.returncode != 0 or not tarballs:
@@ -148,7 +175,10 @@ def install_axe_core(target: Path) -> None:
         raise SetupError("npm is missing; install it with: sudo apt-get install -y npm")
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
-            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=tmp, capture_output=True, text=True,
+            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--silent"],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
         )
         tarballs = list(Path(tmp).glob("axe-core-*.tgz"))
         if result.returncode != 0 or not tarballs:
@@ -175,7 +205,10 @@ def main(argv: list[str]) -> int:
         elif argv == ["axe-core"]:
             install_axe_core(axe_core_path())
         else:
-            print("usage: python3 -m slides.pipeline.system debian|requirements|revealjs CACHE_DIR|axe-core", file=sys.stderr)
+            print(
+                "usage: python3 -m slides.pipeline.system debian|requirements|revealjs CACHE_DIR|axe-core",
+                file=sys.stderr,
+            )
             return 2
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -39,8 +39,17 @@ def layer_lines(trace: BlockTrace) -> tuple[list[str], list[str]]:
 def block_picture(trace: BlockTrace) -> ResidualBlockDiagram:
     names, details = layer_lines(trace)
     return ResidualBlockDiagram(
-        names, details=details, after=(), direction=DOWN, side=RIGHT, input_label=f"{trace.in_channels} ch",
-        output_label=None, skip_label=None, box_width=3.8, box_height=0.78, gap=0.16,
+        names,
+        details=details,
+        after=(),
+        direction=DOWN,
+        side=RIGHT,
+        input_label=f"{trace.in_channels} ch",
+        output_label=None,
+        skip_label=None,
+        box_width=3.8,
+        box_height=0.78,
+        gap=0.16,
         skip_offset=0.5,
     )
 
@@ -56,8 +65,9 @@ def cost_lines(trace: BlockTrace) -> VGroup:
 class BasicVsBottleneck(LectureSlide):
     def construct(self) -> None:
         basic, bottleneck = block_traces()
-        squeeze, middle, expand = zip(bottleneck.kernel_sizes, bottleneck.layer_in_channels,
-                                      bottleneck.layer_out_channels)
+        squeeze, middle, expand = zip(
+            bottleneck.kernel_sizes, bottleneck.layer_in_channels, bottleneck.layer_out_channels
+        )
         self.next_slide(
             notes=f"ResNets use two kinds of block. ResNet-18 and 34 use the basic block: "
             f"{_count(len(basic.kernel_sizes))} {_kernel(basic.kernel_sizes[0])} convolutions on "
@@ -107,4 +117,3 @@ class BasicVsBottleneck(LectureSlide):
             lines.append(costs.shift(UP * (bottom - 0.2 - costs.get_top()[1])))
         self.play(*(FadeIn(c, shift=0.2 * UP) for c in lines))
         self.play(*(Indicate(c, color=theme.HIGHLIGHT) for c in lines))
-

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, LaggedStart, SurroundingRectangle,
-    TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.batchnorm_relu import BatchNormReluExample, batchnorm_relu_example
@@ -55,8 +66,12 @@ class BatchNormAndReLU(LectureSlide):
     def _grid(self, values: np.ndarray, title: str, color: str, decimals: int) -> VGroup:
         """Examples as rows, channels as columns, with the grid's name and channel headers above."""
         grid = NumberGrid(_as_grid(values).T, cell=CELL, decimals=decimals, color=color)
-        headers = VGroup(*(label(f"ch {c + 1}", size=theme.MIN_FONT, color=theme.MUTED)
-                           .next_to(grid.cell_at(0, c), UP, buff=0.12) for c in range(grid.shape[1])))
+        headers = VGroup(
+            *(
+                label(f"ch {c + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(grid.cell_at(0, c), UP, buff=0.12)
+                for c in range(grid.shape[1])
+            )
+        )
         name = label(title, size=theme.LABEL_FONT, color=color).next_to(headers, UP, buff=0.12)
         group = VGroup(name, headers, grid)
         group.grid = grid
@@ -74,23 +89,39 @@ class BatchNormAndReLU(LectureSlide):
         self.play(LaggedStart(*(FadeIn(n) for n in self.inputs.grid.numbers), lag_ratio=0.1))
 
     def _statistics(self, grid: NumberGrid, means: np.ndarray, variances: np.ndarray) -> tuple[VGroup, VGroup]:
-        """"mean" and "var" rows under ``grid``, one value per channel column."""
-        names = VGroup(label("mean", size=theme.MIN_FONT, color=theme.HIGHLIGHT),
-                       label("var", size=theme.MIN_FONT, color=theme.HIGHLIGHT))
+        """ "mean" and "var" rows under ``grid``, one value per channel column."""
+        names = VGroup(
+            label("mean", size=theme.MIN_FONT, color=theme.HIGHLIGHT),
+            label("var", size=theme.MIN_FONT, color=theme.HIGHLIGHT),
+        )
         names.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
         names.next_to(grid, DOWN, buff=0.15).next_to(grid, LEFT, buff=0.15, coor_mask=np.array([1, 0, 0]))
         columns = VGroup()
         for channel, (mean, var) in enumerate(zip(means, variances)):
-            columns.add(VGroup(*(label(format_value(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
-                                 .match_y(n).match_x(grid.cell_at(0, channel)) for v, n in zip((mean, var), names))))
+            columns.add(
+                VGroup(
+                    *(
+                        label(format_value(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
+                        .match_y(n)
+                        .match_x(grid.cell_at(0, channel))
+                        for v, n in zip((mean, var), names)
+                    )
+                )
+            )
         return names, columns
 
     def show_statistics(self) -> None:
         record = self.record
         grid = self.inputs.grid
         names, columns = self._statistics(grid, record.mean, record.var)
-        frames = VGroup(*(SurroundingRectangle(VGroup(*(grid.cell_at(r, c) for r in range(grid.shape[0]))),
-                                               color=theme.HIGHLIGHT, buff=0.04) for c in range(grid.shape[1])))
+        frames = VGroup(
+            *(
+                SurroundingRectangle(
+                    VGroup(*(grid.cell_at(r, c) for r in range(grid.shape[0]))), color=theme.HIGHLIGHT, buff=0.04
+                )
+                for c in range(grid.shape[1])
+            )
+        )
         self.play(FadeIn(names))
         for frame, values in zip(frames, columns):
             self.play(FadeIn(frame), FadeIn(values), run_time=0.8)
@@ -102,14 +133,19 @@ class BatchNormAndReLU(LectureSlide):
         arrow = Arrow(self.inputs.grid.get_right(), grid.get_left(), buff=0.15, color=theme.LAYER)
         name = label("batch norm", size=theme.MIN_FONT, color=theme.LAYER).next_to(arrow, UP, buff=0.15)
         self.play(GrowArrow(arrow), FadeIn(name), FadeIn(self.normalised[:2]), FadeIn(grid.cells))
-        self.play(LaggedStart(*(TransformFromCopy(a, b) for a, b in zip(self.inputs.grid.numbers, grid.numbers)),
-                              lag_ratio=0.08), run_time=1.2)
+        self.play(
+            LaggedStart(
+                *(TransformFromCopy(a, b) for a, b in zip(self.inputs.grid.numbers, grid.numbers)), lag_ratio=0.08
+            ),
+            run_time=1.2,
+        )
         after = _as_grid(record.normalised)
         names, columns = self._statistics(grid, after.mean(axis=1), after.var(axis=1))
         check = self.caption(
             f"\u03c3 = \u221a(var + \u03b5); then a learned scale \u03b3 (starts at {record.gamma[0]:g}) "
             f"and shift \u03b2 (starts at {record.beta[0]:g})",
-            color=theme.TEXT, font_size=theme.MIN_FONT,
+            color=theme.TEXT,
+            font_size=theme.MIN_FONT,
         )
         self.play(FadeIn(names), FadeIn(columns), FadeIn(check))
         self.check = check
@@ -120,12 +156,24 @@ class BatchNormAndReLU(LectureSlide):
         relu = label("ReLU", size=theme.MIN_FONT, color=theme.OUTPUT).next_to(arrow, UP, buff=0.15)
         rule = label("max(0, x)", size=theme.MIN_FONT, color=theme.OUTPUT).next_to(arrow, DOWN, buff=0.15)
         self.play(GrowArrow(arrow), FadeIn(relu), FadeIn(rule), FadeIn(self.rectified[:2]), FadeIn(grid.cells))
-        self.play(LaggedStart(*(TransformFromCopy(a, b) for a, b in zip(self.normalised.grid.numbers,
-                                                                        grid.numbers)),
-                              lag_ratio=0.08), run_time=1.2)
+        self.play(
+            LaggedStart(
+                *(TransformFromCopy(a, b) for a, b in zip(self.normalised.grid.numbers, grid.numbers)), lag_ratio=0.08
+            ),
+            run_time=1.2,
+        )
         values = _as_grid(self.record.normalised).T
-        zeroed = VGroup(*(grid.cell_at(r, c).copy().set_stroke(theme.HIGHLIGHT, width=6)
-                          for r in range(values.shape[0]) for c in range(values.shape[1]) if values[r, c] < 0))
-        moral = self.caption(f"ReLU: {len(zeroed)} negative values became 0; the positive ones pass unchanged",
-                             color=theme.HIGHLIGHT, font_size=theme.LABEL_FONT)
+        zeroed = VGroup(
+            *(
+                grid.cell_at(r, c).copy().set_stroke(theme.HIGHLIGHT, width=6)
+                for r in range(values.shape[0])
+                for c in range(values.shape[1])
+                if values[r, c] < 0
+            )
+        )
+        moral = self.caption(
+            f"ReLU: {len(zeroed)} negative values became 0; the positive ones pass unchanged",
+            color=theme.HIGHLIGHT,
+            font_size=theme.LABEL_FONT,
+        )
         self.play(FadeIn(zeroed), FadeOut(self.check), FadeIn(moral))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, Indicate, SurroundingRectangle, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    FadeIn,
+    Indicate,
+    SurroundingRectangle,
+    VGroup,
+    Write,
 )
 
 from model.experiments.degradation import Degradation, degradation, run_key
@@ -33,13 +43,10 @@ def legend_text(record: Degradation, plain: bool, depth: int) -> str:
 def verdict_text(record: Degradation) -> str:
     shallow, deep = min(record.depths), max(record.depths)
     if record.effect_observed:
-        return (f"Measured: plain-{deep} trains worse than plain-{shallow}, "
-                f"and worse than residual-{deep}")
+        return f"Measured: plain-{deep} trains worse than plain-{shallow}, and worse than residual-{deep}"
     if record.plain_degrades:
-        return (f"Measured: plain-{deep} trains worse than plain-{shallow}, "
-                f"but not clearly worse than residual-{deep}")
-    return (f"Honestly: in our small digits runs, plain-{deep} did not clearly train worse "
-            f"than plain-{shallow}")
+        return f"Measured: plain-{deep} trains worse than plain-{shallow}, but not clearly worse than residual-{deep}"
+    return f"Honestly: in our small digits runs, plain-{deep} did not clearly train worse than plain-{shallow}"
 
 
 def criterion_notes(record: Degradation) -> str:
@@ -75,8 +82,7 @@ class DegradationProblem(LectureSlide):
         self.show_plain_curves()
         self.next_slide(
             notes="Same depths with skip connections, same data, same recipe, same starting weights. "
-            "Compare how the deep net does against the shallow one in each family. "
-            + criterion_notes(self.record)
+            "Compare how the deep net does against the shallow one in each family. " + criterion_notes(self.record)
         )
         self.show_residual_curves()
         self.next_slide(
@@ -92,8 +98,9 @@ class DegradationProblem(LectureSlide):
             f"{self.deep} layers can copy {self.shallow} layers and make the {extra} extra ones the identity,",
             size=theme.LABEL_FONT,
         )
-        conclusion = label("so its training error should be at most the shallow net's.", size=theme.LABEL_FONT,
-                           color=theme.HIGHLIGHT)
+        conclusion = label(
+            "so its training error should be at most the shallow net's.", size=theme.LABEL_FONT, color=theme.HIGHLIGHT
+        )
         self.argument = VGroup(argument, conclusion).arrange(DOWN, buff=0.2)
         fit(self.argument, width=13.4)
         self.argument.next_to(self.heading, DOWN, buff=0.35)
@@ -124,22 +131,36 @@ class DegradationProblem(LectureSlide):
         everything = self._series(True) + self._series(False)
         top = max(float(np.max(curves)) for curves in record.train_error.values())
         # One plot for all four curves, drawn two at a time, so the axes never jump.
-        self.plot = CurvePlot(everything, x_label="epoch", y_label="training error (digits)", percent_y=True,
-                              width=4.0, height=3.2, y_range=(0.0, top * 1.05))
+        self.plot = CurvePlot(
+            everything,
+            x_label="epoch",
+            y_label="training error (digits)",
+            percent_y=True,
+            width=4.0,
+            height=3.2,
+            y_range=(0.0, top * 1.05),
+        )
         # The shared legend draws every swatch solid; the shallow nets' curves are dashed, so are theirs.
         for item, series in zip(self.plot.legend, everything):
             if series.dashed:
                 swatch = item[0]
                 item.remove(swatch)
-                item.add_to_back(DashedLine(swatch.get_start(), swatch.get_end(), color=series.color,
-                                            stroke_width=6, dash_length=0.1))
+                item.add_to_back(
+                    DashedLine(
+                        swatch.get_start(), swatch.get_end(), color=series.color, stroke_width=6, dash_length=0.1
+                    )
+                )
         self.plot.next_to(self.argument, DOWN, buff=0.35).to_edge(LEFT, buff=0.6)
         axes_parts = [m for m in self.plot if m is not self.plot.curves and m is not self.plot.legend]
         self.play(*(FadeIn(m) for m in axes_parts))
         self.plain_bands = self._bands(True)
         self.bring_to_back(*self.plain_bands)
-        self.play(*(Create(c) for c in self.plot.curves[:2]), *(FadeIn(b) for b in self.plain_bands),
-                  FadeIn(self.plot.legend[:2]), run_time=1.5)
+        self.play(
+            *(Create(c) for c in self.plot.curves[:2]),
+            *(FadeIn(b) for b in self.plain_bands),
+            FadeIn(self.plot.legend[:2]),
+            run_time=1.5,
+        )
         self.describe(
             f"Training error per epoch over {record.epochs} epochs, the mean of {len(record.seeds)} runs with "
             f"their range shaded: the plain nets end at "
@@ -151,8 +172,12 @@ class DegradationProblem(LectureSlide):
         record = self.record
         self.residual_bands = self._bands(False)
         self.bring_to_back(*self.residual_bands)
-        self.play(*(Create(c) for c in self.plot.curves[2:]), *(FadeIn(b) for b in self.residual_bands),
-                  FadeIn(self.plot.legend[2:]), run_time=1.5)
+        self.play(
+            *(Create(c) for c in self.plot.curves[2:]),
+            *(FadeIn(b) for b in self.residual_bands),
+            FadeIn(self.plot.legend[2:]),
+            run_time=1.5,
+        )
         self.verdict = self.caption(verdict_text(record), color=theme.HIGHLIGHT, font_size=theme.MIN_FONT)
         self.play(Write(self.verdict))
         self.describe(
@@ -165,9 +190,14 @@ class DegradationProblem(LectureSlide):
         rows = VGroup()
         for shown, key in PAPER_ROWS:
             color = theme.PLAIN if key.startswith("plain") else theme.RESIDUAL
-            rows.add(VGroup(label(shown, size=theme.MIN_FONT, color=color),
-                            label(f"{PAPER_IMAGENET_TOP1_ERROR_10CROP[key]:.2f} %", size=theme.MIN_FONT,
-                                  color=color, mono=True)))
+            rows.add(
+                VGroup(
+                    label(shown, size=theme.MIN_FONT, color=color),
+                    label(
+                        f"{PAPER_IMAGENET_TOP1_ERROR_10CROP[key]:.2f} %", size=theme.MIN_FONT, color=color, mono=True
+                    ),
+                )
+            )
         for row in rows:
             row[1].next_to(row[0], RIGHT, buff=0.35)
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
@@ -176,8 +206,10 @@ class DegradationProblem(LectureSlide):
             row[1].set_x(value_left + row[1].width / 2)
         heading = VGroup(*(label(part, size=theme.MIN_FONT, weight="BOLD") for part in PAPER_SOURCE.split(", ")))
         heading.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        detail = VGroup(label("ImageNet, top-1 error", size=theme.MIN_FONT, color=theme.MUTED),
-                        label("10-crop, validation", size=theme.MIN_FONT, color=theme.MUTED))
+        detail = VGroup(
+            label("ImageNet, top-1 error", size=theme.MIN_FONT, color=theme.MUTED),
+            label("10-crop, validation", size=theme.MIN_FONT, color=theme.MUTED),
+        )
         detail.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         panel = VGroup(heading, detail, rows).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         panel.align_to(self.plot, UP).to_edge(RIGHT, buff=theme.MARGIN)

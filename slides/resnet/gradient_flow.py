@@ -6,7 +6,18 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, ORIGIN, RIGHT, UP, Arrow, Dot, FadeIn, Indicate, Line, MathTex, VGroup, Write,
+    DOWN,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Dot,
+    FadeIn,
+    Indicate,
+    Line,
+    MathTex,
+    VGroup,
+    Write,
 )
 
 from model.experiments import gradient_flow as experiment
@@ -36,8 +47,16 @@ def depth_panel(record: experiment.GradientFlow, depth: int, y_range: tuple[floa
         norms = record.grad_norms[f"{kind}-{depth}"]
         series.append(Series(np.arange(1, len(norms) + 1), norms, kind, color))
     # The depth is the panel's title, where CurvePlot puts the y label.
-    return CurvePlot(series, x_label="block (input \u2192 output)", y_label=f"{depth} layers", log_y=True,
-                     y_range=y_range, width=2.6, height=3.3, legend=False)
+    return CurvePlot(
+        series,
+        x_label="block (input \u2192 output)",
+        y_label=f"{depth} layers",
+        log_y=True,
+        y_range=y_range,
+        width=2.6,
+        height=3.3,
+        legend=False,
+    )
 
 
 def readable(value: float) -> str:
@@ -47,7 +66,7 @@ def readable(value: float) -> str:
     if 0.01 <= value < 10:
         return f"{value:.2g}"
     exponent = math.floor(math.log10(value))
-    return f"{value / 10 ** exponent:.1f} \u00d7 10{superscript(exponent)}"
+    return f"{value / 10**exponent:.1f} \u00d7 10{superscript(exponent)}"
 
 
 def legend_row() -> VGroup:
@@ -73,12 +92,20 @@ class GradientFlow(LectureSlide):
         self.show_takeaway(record)
 
     def show_derivative(self) -> None:
-        formula = MathTex(r"\frac{\partial H}{\partial x}", "=", r"\frac{\partial F}{\partial x}", "+", "1",
-                          font_size=theme.TITLE_FONT + 12, color=theme.TEXT)
+        formula = MathTex(
+            r"\frac{\partial H}{\partial x}",
+            "=",
+            r"\frac{\partial F}{\partial x}",
+            "+",
+            "1",
+            font_size=theme.TITLE_FONT + 12,
+            color=theme.TEXT,
+        )
         formula[2].set_color(theme.LAYER)
         formula[4].set_color(theme.SKIP)
-        note = label("even if dF/dx is tiny, the 1 carries the gradient back",
-                     color=theme.MUTED).next_to(formula, DOWN, buff=0.7)
+        note = label("even if dF/dx is tiny, the 1 carries the gradient back", color=theme.MUTED).next_to(
+            formula, DOWN, buff=0.7
+        )
         self.play(Write(self.heading), Write(formula))
         self.play(Indicate(formula[4], color=theme.SKIP, scale_factor=1.6), FadeIn(note))
         self.formula = VGroup(formula, note)
@@ -93,10 +120,19 @@ class GradientFlow(LectureSlide):
         rows = VGroup()
         for name, with_notes in (("plain: whisper only", False), ("residual: whisper + written note", True)):
             people = VGroup(*(Dot(radius=0.16, color=theme.TEXT) for _ in range(7))).arrange(RIGHT, buff=1.1)
-            whispers = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.PLAIN, stroke_width=4)
-                                for a, b in zip(people, people[1:])))
-            notes = VGroup(*(SkipArc(a.get_top(), b.get_top(), bend=-1.4, stroke_width=4)
-                             for a, b in zip(people, people[2:]))) if with_notes else VGroup()
+            whispers = VGroup(
+                *(
+                    Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.PLAIN, stroke_width=4)
+                    for a, b in zip(people, people[1:])
+                )
+            )
+            notes = (
+                VGroup(
+                    *(SkipArc(a.get_top(), b.get_top(), bend=-1.4, stroke_width=4) for a, b in zip(people, people[2:]))
+                )
+                if with_notes
+                else VGroup()
+            )
             tag = label(name, color=theme.SKIP if with_notes else theme.PLAIN)
             row = VGroup(tag, VGroup(people, whispers, notes)).arrange(DOWN, buff=0.35 if not with_notes else 0.9)
             rows.add(row)
@@ -125,7 +161,15 @@ class GradientFlow(LectureSlide):
         for plot in panels:
             self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))), run_time=0.5)
             self.play(*(Write(c) for c in plot.curves), run_time=1.0)
-        self.describe("Gradient norm at each block, one log-scale plot per depth; the gradient at the first block over the last: " + "; ".join(f"{d} layers, plain {readable(float(record.first_over_last[f'plain-{d}']))}, residual {readable(float(record.first_over_last[f'residual-{d}']))}" for d in record.depths) + ".")
+        self.describe(
+            "Gradient norm at each block, one log-scale plot per depth; the gradient at the first block over the last: "
+            + "; ".join(
+                f"{d} layers, plain {readable(float(record.first_over_last[f'plain-{d}']))}, "
+                f"residual {readable(float(record.first_over_last[f'residual-{d}']))}"
+                for d in record.depths
+            )
+            + "."
+        )
 
     def show_flow_loop(self) -> None:
         self.next_slide(
@@ -133,20 +177,31 @@ class GradientFlow(LectureSlide):
             "multiplied by their derivatives, so it can fade or blow up; the copy on the skip arrives intact."
         )
         self.clear_slide(self.heading)
-        block = ResidualBlockDiagram(("weight\nlayer", "ReLU", "weight\nlayer"), after=(),
-                                     output_label="loss", skip_label="\u00d7 1", box_height=1.1)
+        block = ResidualBlockDiagram(
+            ("weight\nlayer", "ReLU", "weight\nlayer"),
+            after=(),
+            output_label="loss",
+            skip_label="\u00d7 1",
+            box_height=1.1,
+        )
         block.next_to(self.heading, DOWN, buff=1.1)
         legend = label("gradient", color=theme.GRADIENT).next_to(block, DOWN, buff=0.6)
         self.play(FadeIn(block), FadeIn(legend))
         self.block = block
 
-        self.next_slide(loop=True, notes="Let this run while you explain: the orange path hands every "
-                        "earlier block the gradient of the block after it, plus what the layers add.")
+        self.next_slide(
+            loop=True,
+            notes="Let this run while you explain: the orange path hands every "
+            "earlier block the gradient of the block after it, plus what the layers add.",
+        )
         through_skip = Dot(radius=0.14, color=theme.GRADIENT).move_to(block.skip_path.get_end())
         through_layers = Dot(radius=0.14, color=theme.GRADIENT).move_to(block.main_path.get_end())
         self.add(through_skip, through_layers)
-        self.play(travel(through_skip, block.skip_path, backwards=True),
-                  travel(through_layers, block.main_path, backwards=True, shrink_to=0.3), run_time=2.5)
+        self.play(
+            travel(through_skip, block.skip_path, backwards=True),
+            travel(through_layers, block.main_path, backwards=True, shrink_to=0.3),
+            run_time=2.5,
+        )
         self.remove(through_skip, through_layers)
 
     def show_takeaway(self, record: experiment.GradientFlow) -> None:
@@ -158,11 +213,15 @@ class GradientFlow(LectureSlide):
         )
         plain = float(record.first_over_last[f"plain-{depth}"])
         residual = float(record.first_over_last[f"residual-{depth}"])
-        lines = VGroup(
-            label(f"{depth} layers: gradient at the first block / at the last block", color=theme.TEXT),
-            label(f"plain:  {readable(plain)}", color=theme.PLAIN),
-            label(f"residual:  {readable(residual)}", color=theme.RESIDUAL),
-        ).arrange(DOWN, buff=0.25).next_to(self.block, DOWN, buff=0.5)
+        lines = (
+            VGroup(
+                label(f"{depth} layers: gradient at the first block / at the last block", color=theme.TEXT),
+                label(f"plain:  {readable(plain)}", color=theme.PLAIN),
+                label(f"residual:  {readable(residual)}", color=theme.RESIDUAL),
+            )
+            .arrange(DOWN, buff=0.25)
+            .next_to(self.block, DOWN, buff=0.5)
+        )
         takeaway = self.caption("The +1 keeps the gradient usable in every block", color=theme.HIGHLIGHT)
         self.clear_slide(self.heading, self.block)
         self.play(FadeIn(lines, shift=0.2 * UP), FadeIn(takeaway))

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, Group, Indicate, LaggedStart, ReplacementTransform,
-    Square, SurroundingRectangle, TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    Group,
+    Indicate,
+    LaggedStart,
+    ReplacementTransform,
+    Square,
+    SurroundingRectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 from model.convolution import edge_patch, learned_filters
@@ -71,15 +85,16 @@ class HowConvolutionWorks(PhotoSlide):
         size = example.input.shape[0]
         pixel = picture.height / rows
         marker = Square(side_length=size * pixel, color=theme.HIGHLIGHT, stroke_width=3)
-        marker.move_to(picture.get_corner(UP + LEFT)
-                       + pixel * np.array([c + size / 2, -(r + size / 2), 0]))
+        marker.move_to(picture.get_corner(UP + LEFT) + pixel * np.array([c + size / 2, -(r + size / 2), 0]))
         zoom = Arrow(marker.get_right(), self.patch.get_left(), buff=0.15, color=theme.HIGHLIGHT)
         self.play(Write(self.heading), FadeIn(picture))
         self.play(FadeIn(marker), run_time=0.5)
         self.play(FadeIn(zoom), TransformFromCopy(marker, self.patch.cells), FadeIn(self.patch_title))
         self.play(LaggedStart(*(FadeIn(n) for n in self.patch.numbers), lag_ratio=0.03), run_time=1.2)
         self.photo_group = Group(picture, marker, zoom)
-        self.describe(f"A grey photo with a square marking the {size} by {size} patch whose grey levels the grid shows.")
+        self.describe(
+            f"A grey photo with a square marking the {size} by {size} patch whose grey levels the grid shows."
+        )
 
     def layout_workspace(self) -> None:
         example = self.example
@@ -96,8 +111,12 @@ class HowConvolutionWorks(PhotoSlide):
         output_title.next_to(self.output, UP, buff=0.2)
         self.play(
             self.patch_title.animate.next_to(row[0], UP, buff=0.2),
-            FadeIn(kernel_title), FadeIn(self.kernel), FadeIn(products_title), FadeIn(self.products.cells),
-            FadeIn(output_title), FadeIn(self.output.cells),
+            FadeIn(kernel_title),
+            FadeIn(self.kernel),
+            FadeIn(products_title),
+            FadeIn(self.products.cells),
+            FadeIn(output_title),
+            FadeIn(self.output.cells),
         )
         self.patch_title.next_to(self.patch, UP, buff=0.2)
         self.window = None
@@ -113,14 +132,25 @@ class HowConvolutionWorks(PhotoSlide):
         if self.window is None:
             self.play(FadeIn(window))
         else:
-            self.play(ReplacementTransform(self.window, window), FadeOut(self.product_numbers),
-                      FadeOut(self.sum_text), run_time=0.6)
+            self.play(
+                ReplacementTransform(self.window, window),
+                FadeOut(self.product_numbers),
+                FadeOut(self.sum_text),
+                run_time=0.6,
+            )
         self.window = window
         products = NumberGrid(example.products[i, j], cell=0.75, color=theme.HIGHLIGHT).move_to(self.products)
-        self.play(LaggedStart(*(
-            TransformFromCopy(self.patch.number_at(top + a, left + b), products.number_at(a, b))
-            for a in range(example.kernel.shape[0]) for b in range(example.kernel.shape[1])
-        ), lag_ratio=0.08), run_time=1.2)
+        self.play(
+            LaggedStart(
+                *(
+                    TransformFromCopy(self.patch.number_at(top + a, left + b), products.number_at(a, b))
+                    for a in range(example.kernel.shape[0])
+                    for b in range(example.kernel.shape[1])
+                ),
+                lag_ratio=0.08,
+            ),
+            run_time=1.2,
+        )
         total = example.sums[i, j]
         sum_text = label(f"sum = {total:g}".replace("-", "\u2212"), size=theme.BODY_FONT, color=theme.HIGHLIGHT)
         sum_text.next_to(self.products, DOWN, buff=0.3)
@@ -144,8 +174,9 @@ class HowConvolutionWorks(PhotoSlide):
     def show_learned_maps(self) -> None:
         maps = self.learned.maps
         self.clear_slide(self.heading)
-        subtitle = label("Filters the sharpening network learned, applied to its input",
-                         size=theme.BODY_FONT, color=theme.TEXT)
+        subtitle = label(
+            "Filters the sharpening network learned, applied to its input", size=theme.BODY_FONT, color=theme.TEXT
+        )
         subtitle.next_to(self.heading, DOWN, buff=0.3)
         source = framed(grey_image(maps.image[..., 0], height=2.3, smooth=True), "input", color=theme.DATA)
         columns = []
@@ -154,17 +185,24 @@ class HowConvolutionWorks(PhotoSlide):
             # Each map on its own grey scale, bright where this filter responds most; the 1st to
             # 99th percentile spans black to white so a few border pixels do not flatten the rest.
             spread = (float(np.percentile(response, 1)), float(np.percentile(response, 99)))
-            response_image = framed(grey_image(response, height=2.3, value_range=spread), f"filter {index + 1}",
-                                    color=theme.DATA)
+            response_image = framed(
+                grey_image(response, height=2.3, value_range=spread), f"filter {index + 1}", color=theme.DATA
+            )
             columns.append(Group(kernel_image, response_image).arrange(DOWN, buff=0.25))
         panel = Group(source, *columns).arrange(RIGHT, buff=0.4, aligned_edge=DOWN)
         panel.next_to(subtitle, DOWN, buff=0.4)
         size = maps.filters.shape[-1]
-        legend = self.caption(f"top: the {size}x{size} weights (orange +, blue −);  below: the response, "
-                              "bright = strong",
-                              color=theme.MUTED, font_size=theme.MIN_FONT)
+        legend = self.caption(
+            f"top: the {size}x{size} weights (orange +, blue −);  below: the response, bright = strong",
+            color=theme.MUTED,
+            font_size=theme.MIN_FONT,
+        )
         self.play(Write(subtitle))
         self.play(FadeIn(source))
         self.play(LaggedStart(*(FadeIn(c, shift=0.2 * UP) for c in columns), lag_ratio=0.25), run_time=1.5)
         self.play(FadeIn(legend))
-        self.describe(f"The blurry input photo, then for each of the {len(maps.filter_indices)} filters its 3x3 weights above its response to the photo, each response bright where the photo changes in that filter's direction.")
+        self.describe(
+            f"The blurry input photo, then for each of the {len(maps.filter_indices)} filters its 3x3 weights "
+            "above its response to the photo, each response bright where the photo changes in that filter's "
+            "direction."
+        )

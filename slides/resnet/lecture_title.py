@@ -40,8 +40,9 @@ class LectureTitle(LectureSlide):
         self.show_roadmap()
 
     def show_title(self) -> None:
-        self.title_text = Text("Deep Residual Networks", font=theme.FONT, font_size=theme.TITLE_FONT + 12,
-                               weight="BOLD", color=theme.TEXT)
+        self.title_text = Text(
+            "Deep Residual Networks", font=theme.FONT, font_size=theme.TITLE_FONT + 12, weight="BOLD", color=theme.TEXT
+        )
         self.subtitle = label("He, Zhang, Ren and Sun, 2015  ·  ResNet", size=theme.BODY_FONT, color=theme.DATA)
         VGroup(self.title_text, self.subtitle).arrange(DOWN, buff=0.5)
         self.play(Write(self.title_text), run_time=1.2)

@@ -42,8 +42,7 @@ def landscape_data() -> experiment.LossLandscape:
 
 def shown_surfaces(record: experiment.LossLandscape) -> tuple[np.ndarray, np.ndarray]:
     seed = record.seeds[SHOWN_SEED_INDEX]
-    return (record.surfaces[seed_key(True, seed)],
-            record.surfaces[seed_key(False, seed)])
+    return (record.surfaces[seed_key(True, seed)], record.surfaces[seed_key(False, seed)])
 
 
 def loss_floor(record: experiment.LossLandscape) -> float:
@@ -69,8 +68,7 @@ def percent(value: float) -> str:
 
 def roughness_line(record: experiment.LossLandscape, kind: str) -> str:
     spread = record.roughness[kind]
-    return (f"{percent(spread.mean)} not locally convex\n"
-            f"(seeds {percent(spread.low)}\u2013{percent(spread.high)})")
+    return f"{percent(spread.mean)} not locally convex\n(seeds {percent(spread.low)}\u2013{percent(spread.high)})"
 
 
 def net_name(record: experiment.LossLandscape, kind: str) -> str:
@@ -97,17 +95,29 @@ class LossLandscape(LectureThreeDSlide):
         surfaces = []
         # Side by side with room to turn: a square's diagonal is 1.41 times its side.
         for values, color, x in ((plain_values, theme.PLAIN, -SURFACE_X), (residual_values, theme.RESIDUAL, SURFACE_X)):
-            surface = GridSurface(np.log10(np.maximum(values, loss_floor(record))), record.coordinates,
-                                  z_min=bottom, z_max=top, color=color, side=4.8, height=3.0)
+            surface = GridSurface(
+                np.log10(np.maximum(values, loss_floor(record))),
+                record.coordinates,
+                z_min=bottom,
+                z_max=top,
+                color=color,
+                side=4.8,
+                height=3.0,
+            )
             surface.move_to(x * RIGHT + 0.2 * DOWN + 1.0 * IN)
             surfaces.append(surface)
         names = VGroup()
         for kind, color, x in (("plain", theme.PLAIN, -SURFACE_X), ("residual", theme.RESIDUAL, SURFACE_X)):
-            names.add(VGroup(
-                label(net_name(record, kind), color=color, size=theme.BODY_FONT),
-                label(f"{percent(record.roughness[kind].mean)} of the grid not locally convex",
-                      size=theme.MIN_FONT),
-            ).arrange(DOWN, buff=0.1).move_to(x * RIGHT + 2.55 * UP))
+            names.add(
+                VGroup(
+                    label(net_name(record, kind), color=color, size=theme.BODY_FONT),
+                    label(
+                        f"{percent(record.roughness[kind].mean)} of the grid not locally convex", size=theme.MIN_FONT
+                    ),
+                )
+                .arrange(DOWN, buff=0.1)
+                .move_to(x * RIGHT + 2.55 * UP)
+            )
         source = self.caption(f"height: log loss at \u03b8* + a\u00b7d\u2081 + b\u00b7d\u2082 \u00b7 {SOURCE}")
         self.add_fixed_in_frame_mobjects(heading, names, source)
         self.remove(heading, names, source)
@@ -124,8 +134,11 @@ class LossLandscape(LectureThreeDSlide):
             f"bowl: only {percent(record.roughness['residual'].mean)} of the grid is not locally convex. "
             "Gradient descent has an easy way down.",
         )
-        self.play(*(Rotate(s, angle=TAU, axis=OUT, about_point=s.get_center()) for s in surfaces),
-                  run_time=10, rate_func=linear)
+        self.play(
+            *(Rotate(s, angle=TAU, axis=OUT, about_point=s.get_center()) for s in surfaces),
+            run_time=10,
+            rate_func=linear,
+        )
 
 
 class LandscapeContours(LectureSlide):
@@ -143,19 +156,31 @@ class LandscapeContours(LectureSlide):
         levels = contour_levels(record)
         plain_values, residual_values = shown_surfaces(record)
         panels = VGroup()
-        for values, kind, color in ((plain_values, "plain", theme.PLAIN),
-                                    (residual_values, "residual", theme.RESIDUAL)):
-            contour = ContourMap(values, record.coordinates, record.coordinates, levels=levels, height=3.3,
-                                 low_color=color, high_color=theme.MUTED,
-                                 x_label="direction 1", y_label="direction 2")
+        for values, kind, color in (
+            (plain_values, "plain", theme.PLAIN),
+            (residual_values, "residual", theme.RESIDUAL),
+        ):
+            contour = ContourMap(
+                values,
+                record.coordinates,
+                record.coordinates,
+                levels=levels,
+                height=3.3,
+                low_color=color,
+                high_color=theme.MUTED,
+                x_label="direction 1",
+                y_label="direction 2",
+            )
             centre = Dot(contour.point(0.0, 0.0), radius=0.09, color=theme.HIGHLIGHT)
             name = label(net_name(record, kind), color=color, size=theme.BODY_FONT)
             rough = label(roughness_line(record, kind), size=theme.LABEL_FONT)
             panel = VGroup(name, VGroup(contour, centre), rough).arrange(DOWN, buff=0.2)
             panels.add(panel)
         panels.arrange(RIGHT, buff=1.0)
-        source = self.caption(f"a, b in [\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}] \u00b7 "
-                              f"range over {seeds} seeds \u00b7 {SOURCE}")
+        source = self.caption(
+            f"a, b in [\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}] \u00b7 "
+            f"range over {seeds} seeds \u00b7 {SOURCE}"
+        )
         fill_between(panels, heading.get_bottom()[1], source.get_top()[1], buff=0.2)
         self.play(Write(heading), FadeIn(source))
         for panel in panels:

@@ -8,8 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, Dot, Ellipse, FadeIn, FadeOut, Indicate, Star,
-    VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    DashedLine,
+    Dot,
+    Ellipse,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Star,
+    VGroup,
+    Write,
 )
 
 from model.functions import ExtraLayerExample, extra_layer_example
@@ -119,8 +132,9 @@ class NestedFunctions(LectureSlide):
             lines = VGroup()
             for region, color in zip(panel.regions, CLASS_COLORS):
                 best = _nearest_point(region, target)
-                lines.add(VGroup(DashedLine(best, target, color=color, stroke_width=4),
-                                 Dot(best, color=color, radius=0.07)))
+                lines.add(
+                    VGroup(DashedLine(best, target, color=color, stroke_width=4), Dot(best, color=color, radius=0.07))
+                )
             self.play(*(Create(line) for line in lines), run_time=1.2)
             self.pictures.add(lines)
         self.play(Indicate(self.nested.truth, color=theme.HIGHLIGHT))
@@ -134,34 +148,49 @@ class NestedFunctions(LectureSlide):
         boxes = VGroup(f_box, extra).arrange(RIGHT, buff=0.8)
         arrow = Arrow(f_box.get_right(), extra.get_left(), buff=0.05, color=theme.DATA)
         values = ", ".join(f"{v:g}" for v in outputs)
-        result = label(f"x = {', '.join(f'{v:g}' for v in example.line.inputs)}  \u2192  {values}",
-                       size=theme.LABEL_FONT, mono=True, color=color)
+        result = label(
+            f"x = {', '.join(f'{v:g}' for v in example.line.inputs)}  \u2192  {values}",
+            size=theme.LABEL_FONT,
+            mono=True,
+            color=color,
+        )
         result.next_to(boxes, RIGHT, buff=0.5)
         return VGroup(boxes, arrow, result)
 
     def show_extra_layers(self) -> None:
         self.play(FadeOut(self.pictures))
-        self.plain_row = self._row("+ plain layer", "relu(w\u00b7y + b)", theme.PLAIN,
-                                   self.example.plain_outputs)
-        self.residual_row = self._row("+ residual block", "y + relu(w\u00b7y + b)", theme.RESIDUAL,
-                                      self.example.residual_outputs)
+        self.plain_row = self._row("+ plain layer", "relu(w\u00b7y + b)", theme.PLAIN, self.example.plain_outputs)
+        self.residual_row = self._row(
+            "+ residual block", "y + relu(w\u00b7y + b)", theme.RESIDUAL, self.example.residual_outputs
+        )
         rows = VGroup(self.plain_row, self.residual_row).arrange(DOWN, buff=1.0, aligned_edge=LEFT)
-        setup = label(f"one more layer after f, its weights set to w = {self.example.weight:g} and "
-                      f"b = {self.example.bias:g}", size=theme.BODY_FONT)
+        setup = label(
+            f"one more layer after f, its weights set to w = {self.example.weight:g} and b = {self.example.bias:g}",
+            size=theme.BODY_FONT,
+        )
         VGroup(setup, rows).arrange(DOWN, buff=0.7).next_to(self.heading, DOWN, buff=0.6)
         self.play(FadeIn(setup))
         self.play(FadeIn(self.plain_row[0]), FadeIn(self.plain_row[1]))
         self.play(Write(self.plain_row[2]))
-        verdict = label("forgets f: the deeper net lost what the shallow one had", size=theme.MIN_FONT,
-                        color=theme.PLAIN).next_to(self.plain_row, DOWN, buff=0.2).align_to(self.plain_row, LEFT)
+        verdict = (
+            label("forgets f: the deeper net lost what the shallow one had", size=theme.MIN_FONT, color=theme.PLAIN)
+            .next_to(self.plain_row, DOWN, buff=0.2)
+            .align_to(self.plain_row, LEFT)
+        )
         self.play(FadeIn(verdict))
 
     def show_residual_extra(self) -> None:
         self.play(FadeIn(self.residual_row[0]), FadeIn(self.residual_row[1]))
         self.play(Write(self.residual_row[2]))
-        verdict = label("still f: the deeper class contains the shallower one", size=theme.MIN_FONT,
-                        color=theme.RESIDUAL).next_to(self.residual_row, DOWN, buff=0.2).align_to(self.residual_row, LEFT)
-        moral = self.caption("A block that can become the identity keeps deeper classes nested",
-                             color=theme.HIGHLIGHT, font_size=theme.LABEL_FONT)
+        verdict = (
+            label("still f: the deeper class contains the shallower one", size=theme.MIN_FONT, color=theme.RESIDUAL)
+            .next_to(self.residual_row, DOWN, buff=0.2)
+            .align_to(self.residual_row, LEFT)
+        )
+        moral = self.caption(
+            "A block that can become the identity keeps deeper classes nested",
+            color=theme.HIGHLIGHT,
+            font_size=theme.LABEL_FONT,
+        )
         self.play(FadeIn(verdict))
         self.play(Write(moral))

@@ -22,8 +22,9 @@ def idea_cards(ideas: tuple[str, ...]) -> VGroup:
     width = config.frame_width - 2 * theme.MARGIN - 0.4
     cards = VGroup()
     for number, idea in enumerate(ideas, start=1):
-        panel = RoundedRectangle(width=width, height=1.55, corner_radius=0.15, stroke_color=theme.SKIP,
-                                 stroke_width=3).set_fill(theme.PANEL, opacity=1.0)
+        panel = RoundedRectangle(
+            width=width, height=1.55, corner_radius=0.15, stroke_color=theme.SKIP, stroke_width=3
+        ).set_fill(theme.PANEL, opacity=1.0)
         digit = label(str(number), size=theme.TITLE_FONT, color=theme.SKIP, weight="BOLD")
         words = fit(label(idea, size=theme.BODY_FONT + 4), width=width - 1.8)
         digit.move_to(panel.get_left() + 0.7 * RIGHT)
@@ -56,9 +57,21 @@ class Recap(LectureSlide):
             "through, while each block adds its own small correction."
         )
         self.clear_slide()
-        blocks = VGroup(*(ResidualBlockDiagram(("F",), after=(), box_width=1.5, box_height=1.1, gap=0.35,
-                                               skip_label=None, skip_offset=0.5, input_label="x" if i == 0 else "\u00b7")
-                          for i in range(STACK_DEPTH)))
+        blocks = VGroup(
+            *(
+                ResidualBlockDiagram(
+                    ("F",),
+                    after=(),
+                    box_width=1.5,
+                    box_height=1.1,
+                    gap=0.35,
+                    skip_label=None,
+                    skip_offset=0.5,
+                    input_label="x" if i == 0 else "\u00b7",
+                )
+                for i in range(STACK_DEPTH)
+            )
+        )
         blocks.arrange(RIGHT, buff=0.1).move_to(0.3 * UP)
         caption = label("x + F\u2081 + F\u2082 + F\u2083 + \u2026", size=theme.BODY_FONT + 4, color=theme.SKIP)
         caption.next_to(blocks, DOWN, buff=0.8)

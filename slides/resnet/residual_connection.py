@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Create, FadeIn, GrowFromCenter, Indicate, MathTex, TransformMatchingTex, VGroup, Write
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    GrowFromCenter,
+    Indicate,
+    MathTex,
+    TransformMatchingTex,
+    VGroup,
+    Write,
+)
 
 from model.identity_block import IdentityBlockDemo, identity_block_demo
 from slides import theme
@@ -44,7 +56,9 @@ class ResidualConnection(LectureSlide):
             "carries x around them to the plus node; after the addition comes the last ReLU."
         )
         self.block = ResidualBlockDiagram(
-            ("weight\nlayer", "ReLU", "weight\nlayer"), output_label="H(x)", skip_label="x  (identity)",
+            ("weight\nlayer", "ReLU", "weight\nlayer"),
+            output_label="H(x)",
+            skip_label="x  (identity)",
             box_height=1.1,
         )
         self.block.next_to(self.heading, DOWN, buff=1.3)

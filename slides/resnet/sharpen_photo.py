@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, Group, Indicate, Text, VGroup, Write,
+    DOWN,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    Group,
+    GrowArrow,
+    Indicate,
+    VGroup,
+    Write,
 )
 
 from model.experiments.sharpening import Sharpening, sharpening
@@ -78,8 +88,9 @@ class SharpenPhoto(PhotoSlide):
         record = self.record
         heading = self.title("A network that sharpens photos")
         self.blurry = self._panel(record.blurry, "input: blurred", theme.DATA)
-        self.network = LayerBox("network", detail=f"{record.depth} conv layers", color=theme.LAYER,
-                                width=2.5, height=1.4)
+        self.network = LayerBox(
+            "network", detail=f"{record.depth} conv layers", color=theme.LAYER, width=2.5, height=1.4
+        )
         self.output = self._panel(record.output, "output", theme.OUTPUT)
         self.original = self._panel(record.sharp, "sharp original", theme.MUTED)
         row = Group(self.blurry, self.network, self.output, self.original).arrange(RIGHT, buff=0.75)
@@ -92,7 +103,9 @@ class SharpenPhoto(PhotoSlide):
         self.play(GrowArrow(self.arrow_in), FadeIn(self.network))
         self.play(GrowArrow(self.arrow_out), FadeIn(self.output, shift=0.3 * RIGHT))
         self.play(FadeIn(self.original))
-        self.describe("Three versions of one photo side by side: the blurred input, the network's output and the sharp original.")
+        self.describe(
+            "Three versions of one photo side by side: the blurred input, the network's output and the sharp original."
+        )
 
     def show_psnr(self) -> None:
         record = self.record
@@ -102,8 +115,9 @@ class SharpenPhoto(PhotoSlide):
         after.next_to(self.output, DOWN, buff=0.25)
         reference = label("reference", size=theme.LABEL_FONT, color=theme.MUTED).next_to(self.original, DOWN, buff=0.25)
         gain = record.output_psnr.mean - record.psnr_blurry
-        note = self.caption(f"{gain:+.1f} dB closer to the original, on a photo it never saw in training",
-                            color=theme.TEXT)
+        note = self.caption(
+            f"{gain:+.1f} dB closer to the original, on a photo it never saw in training", color=theme.TEXT
+        )
         self.play(FadeIn(before), FadeIn(reference))
         self.play(FadeIn(after))
         self.play(Write(note))
@@ -111,12 +125,18 @@ class SharpenPhoto(PhotoSlide):
 
     def show_residual(self) -> None:
         record = self.record
-        self.play(FadeOut(self.scores), FadeOut(self.original), FadeOut(self.arrow_in),
-                  FadeOut(self.arrow_out), FadeOut(self.network))
+        self.play(
+            FadeOut(self.scores),
+            FadeOut(self.original),
+            FadeOut(self.arrow_in),
+            FadeOut(self.arrow_out),
+            FadeOut(self.network),
+        )
         # Scale colours to the 99th percentile, so a few extreme pixels do not wash out the rest.
         limit = float(np.percentile(np.abs(record.residual.astype(np.float64)), 99))
-        residual = framed(signed_image(record.residual, height=IMAGE_HEIGHT, limit=limit), "what the layers add",
-                          color=theme.SKIP)
+        residual = framed(
+            signed_image(record.residual, height=IMAGE_HEIGHT, limit=limit), "what the layers add", color=theme.SKIP
+        )
         plus = label("+", size=theme.TITLE_FONT, color=theme.SKIP)
         equals = label("=", size=theme.TITLE_FONT)
         equation = Group(self.blurry.copy(), plus, residual, equals, self.output.copy()).arrange(RIGHT, buff=0.45)
@@ -127,8 +147,7 @@ class SharpenPhoto(PhotoSlide):
         self.play(FadeIn(plus), FadeIn(residual, shift=0.3 * UP), FadeIn(equals))
         formula = label("output = input + F(input)", size=theme.BODY_FONT, color=theme.SKIP)
         formula.next_to(equation, DOWN, buff=0.5)
-        moral = self.caption("The network only adds what is missing", color=theme.HIGHLIGHT,
-                             font_size=theme.BODY_FONT)
+        moral = self.caption("The network only adds what is missing", color=theme.HIGHLIGHT, font_size=theme.BODY_FONT)
         self.play(Write(formula))
         self.play(FadeIn(moral))
         self.play(Indicate(residual, color=theme.HIGHLIGHT, scale_factor=1.03))
@@ -144,8 +163,7 @@ class SharpenPhoto(PhotoSlide):
         self.play(with_skip.animate.move_to(target[1]))
         self.play(FadeIn(plain))
         plain_score = label(psnr_range_text(record.plain_psnr), size=theme.MIN_FONT, color=theme.PLAIN)
-        skip_score = label(psnr_range_text(record.output_psnr), size=theme.MIN_FONT, color=theme.OUTPUT,
-                           weight="BOLD")
+        skip_score = label(psnr_range_text(record.output_psnr), size=theme.MIN_FONT, color=theme.OUTPUT, weight="BOLD")
         plain_score.next_to(plain, DOWN, buff=0.25)
         skip_score.next_to(with_skip, DOWN, buff=0.25)
         verdict_text = self.caption(skip_verdict(record), color=theme.TEXT, font_size=theme.BODY_FONT)

@@ -81,10 +81,16 @@ class TransferLearning(LectureSlide):
         scratch_mean, scratch_low, scratch_high = curve_band(record.scratch_accuracy)
         transfer_mean, transfer_low, transfer_high = curve_band(record.transfer_accuracy)
         plot = CurvePlot(
-            [Series(epochs, scratch_mean, "random start", SCRATCH),
-             Series(epochs, transfer_mean, "pretrained start", PRETRAINED)],
-            x_label="fine-tuning epoch", y_label="validation accuracy on the new digits",
-            percent_y=True, y_range=(0.0, 1.0), width=8.0, height=3.4,
+            [
+                Series(epochs, scratch_mean, "random start", SCRATCH),
+                Series(epochs, transfer_mean, "pretrained start", PRETRAINED),
+            ],
+            x_label="fine-tuning epoch",
+            y_label="validation accuracy on the new digits",
+            percent_y=True,
+            y_range=(0.0, 1.0),
+            width=8.0,
+            height=3.4,
         )
         # The legend goes inside the axes, bottom right, so the end-of-curve labels have the right side.
         plot.legend.move_to(plot.axes.get_corner(DOWN + RIGHT), aligned_edge=DOWN + RIGHT).shift(0.3 * UP + 0.2 * LEFT)
@@ -102,8 +108,11 @@ class TransferLearning(LectureSlide):
             f"{mean_range(record.final_scratch_accuracy, digits=0)}."
         )
 
-        outcome = ("it ends clearly more accurate" if record.effect_observed
-                   else "here it does not end clearly more accurate, which is worth discussing")
+        outcome = (
+            "it ends clearly more accurate"
+            if record.effect_observed
+            else "here it does not end clearly more accurate, which is worth discussing"
+        )
         self.next_slide(
             notes="The same network, the same few images and the same schedule, but starting from the "
             f"pretrained weights: {outcome}. " + criterion_notes(record)
@@ -119,10 +128,12 @@ class TransferLearning(LectureSlide):
             notes=f"After the last epoch, on every held-out digit from {record.target_classes[0]} to "
             f"{record.target_classes[-1]}: the mean accuracy of the "
             f"{len(record.seeds)} runs, and in brackets the worst and best run. "
-            + ("With few labels, a pretrained ResNet is the usual starting point."
-               if record.effect_observed else
-               f"The gap of the means, {gap_points(record):+.0f} points, is too small against the "
-               "spread of the runs to call real on this small digits task.")
+            + (
+                "With few labels, a pretrained ResNet is the usual starting point."
+                if record.effect_observed
+                else f"The gap of the means, {gap_points(record):+.0f} points, is too small against the "
+                "spread of the runs to call real on this small digits task."
+            )
         )
         last = float(epochs[-1])
         marks = VGroup()

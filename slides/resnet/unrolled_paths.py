@@ -46,15 +46,20 @@ def path_row(bits: tuple[int, ...]) -> VGroup:
     cells = VGroup()
     for index, through in enumerate(bits, start=1):
         if through:
-            cell = VGroup(RoundedRectangle(width=0.75, height=0.5, corner_radius=0.08, color=theme.LAYER,
-                                           stroke_width=3).set_fill(theme.PANEL, opacity=1.0))
+            cell = VGroup(
+                RoundedRectangle(
+                    width=0.75, height=0.5, corner_radius=0.08, color=theme.LAYER, stroke_width=3
+                ).set_fill(theme.PANEL, opacity=1.0)
+            )
             cell.add(label(f"f{index}", size=theme.MIN_FONT).move_to(cell[0]))
         else:
             cell = VGroup(Line(LEFT * 0.375, RIGHT * 0.375, color=theme.SKIP, stroke_width=7))
         cells.add(cell)
     cells.arrange(RIGHT, buff=0.12)
-    ends = VGroup(Line(LEFT * 0.2, RIGHT * 0.05, color=theme.DATA, stroke_width=3).next_to(cells, LEFT, buff=0.05),
-                  Line(LEFT * 0.05, RIGHT * 0.2, color=theme.DATA, stroke_width=3).next_to(cells, RIGHT, buff=0.05))
+    ends = VGroup(
+        Line(LEFT * 0.2, RIGHT * 0.05, color=theme.DATA, stroke_width=3).next_to(cells, LEFT, buff=0.05),
+        Line(LEFT * 0.05, RIGHT * 0.2, color=theme.DATA, stroke_width=3).next_to(cells, RIGHT, buff=0.05),
+    )
     return VGroup(ends, cells)
 
 
@@ -85,8 +90,9 @@ class UnrolledPaths(LectureSlide):
         for column in columns:
             column[1].shift((base - column[1].get_bottom()[1]) * UP)
             column[0].next_to(column[1], DOWN, buff=0.3).set_y(columns[0][0].get_y())
-        equals = label("unrolled, by the number of blocks whose layers a path passes:", size=theme.LABEL_FONT,
-                       color=theme.MUTED)
+        equals = label(
+            "unrolled, by the number of blocks whose layers a path passes:", size=theme.LABEL_FONT, color=theme.MUTED
+        )
         body = VGroup(chain, equals, columns).arrange(DOWN, buff=0.45)
         source = self.caption(f"after {SOURCE}, Figure 1")
         fill_between(body, heading.get_bottom()[1], source.get_top()[1])
@@ -112,10 +118,27 @@ class UnrolledPaths(LectureSlide):
         x_in = label("x", color=theme.DATA, size=theme.BODY_FONT).next_to(boxes, LEFT, buff=1.0)
         y_out = label("y", color=theme.OUTPUT, size=theme.BODY_FONT).next_to(boxes, RIGHT, buff=1.0)
         stops = [x_in, *boxes, y_out]
-        arrows = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.DATA, stroke_width=4,
-                                max_tip_length_to_length_ratio=0.25) for a, b in itertools.pairwise(stops)))
-        skips = VGroup(*(SkipArc(arrows[i].get_center() + 0.1 * UP, arrows[i + 1].get_center() + 0.1 * UP,
-                                 bend=-1.6, stroke_width=5) for i in range(SMALL)))
+        arrows = VGroup(
+            *(
+                Arrow(
+                    a.get_right(),
+                    b.get_left(),
+                    buff=0.1,
+                    color=theme.DATA,
+                    stroke_width=4,
+                    max_tip_length_to_length_ratio=0.25,
+                )
+                for a, b in itertools.pairwise(stops)
+            )
+        )
+        skips = VGroup(
+            *(
+                SkipArc(
+                    arrows[i].get_center() + 0.1 * UP, arrows[i + 1].get_center() + 0.1 * UP, bend=-1.6, stroke_width=5
+                )
+                for i in range(SMALL)
+            )
+        )
         return VGroup(x_in, boxes, y_out, arrows, skips)
 
     def show_histogram(self, record: experiment.Lesion) -> None:
@@ -123,13 +146,19 @@ class UnrolledPaths(LectureSlide):
         total = int(record.path_counts.sum())
         share = record.path_counts.astype(np.float64) / total
         heading = self.title(f"{n} blocks: {total:,} paths")
-        plot = BarPlot([BarSeries(share, "paths", theme.SKIP)], [str(k) for k in record.path_lengths],
-                       x_label="residual branches on the path (each has 2 conv layers)",
-                       y_label="share of all paths", width=11.0, height=3.4, percent_y=True,
-                       labelled=[k for k in range(n + 1) if k % 3 == 0], group_fill=0.75)
+        plot = BarPlot(
+            [BarSeries(share, "paths", theme.SKIP)],
+            [str(k) for k in record.path_lengths],
+            x_label="residual branches on the path (each has 2 conv layers)",
+            y_label="share of all paths",
+            width=11.0,
+            height=3.4,
+            percent_y=True,
+            labelled=[k for k in range(n + 1) if k % 3 == 0],
+            group_fill=0.75,
+        )
         most = int(record.path_lengths[int(np.argmax(record.path_counts))])
-        facts = label(f"most common: {most} of {n} blocks;  exactly 1 path passes all {n}",
-                      size=theme.LABEL_FONT)
+        facts = label(f"most common: {most} of {n} blocks;  exactly 1 path passes all {n}", size=theme.LABEL_FONT)
         body = VGroup(plot, facts).arrange(DOWN, buff=0.35)
         source = self.caption(f"C({n}, k) paths through k blocks \u00b7 {SOURCE}")
         fill_between(body, heading.get_bottom()[1], source.get_top()[1])

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, ReplacementTransform, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Indicate,
+    ReplacementTransform,
+    VGroup,
+    Write,
 )
 
 from model.experiments.sharpening import Sharpening, sharpening
@@ -52,20 +62,28 @@ class WhatIsAFunction(PhotoSlide):
     def show_machine(self) -> None:
         heading = self.title("A network is a function")
         self.box = LayerBox("f", color=theme.LAYER, width=2.4, height=1.6, font_size=theme.HEADING_FONT)
-        self.arrow_in = Arrow(self.box.get_left() + 2.2 * LEFT, self.box.get_left(), buff=0.1,
-                              color=theme.DATA, stroke_width=5)
-        self.arrow_out = Arrow(self.box.get_right(), self.box.get_right() + 2.2 * RIGHT, buff=0.1,
-                               color=theme.OUTPUT, stroke_width=5)
+        self.arrow_in = Arrow(
+            self.box.get_left() + 2.2 * LEFT, self.box.get_left(), buff=0.1, color=theme.DATA, stroke_width=5
+        )
+        self.arrow_out = Arrow(
+            self.box.get_right(), self.box.get_right() + 2.2 * RIGHT, buff=0.1, color=theme.OUTPUT, stroke_width=5
+        )
         self.x_text = label("x", size=theme.HEADING_FONT, color=theme.DATA).next_to(self.arrow_in, LEFT)
         self.y_text = label("y", size=theme.HEADING_FONT, color=theme.OUTPUT).next_to(self.arrow_out, RIGHT)
         self.play(Write(heading))
-        self.play(FadeIn(self.box), GrowArrow(self.arrow_in), GrowArrow(self.arrow_out),
-                  FadeIn(self.x_text), FadeIn(self.y_text))
+        self.play(
+            FadeIn(self.box),
+            GrowArrow(self.arrow_in),
+            GrowArrow(self.arrow_out),
+            FadeIn(self.x_text),
+            FadeIn(self.y_text),
+        )
 
     def feed_numbers(self) -> None:
         example = line_example()
-        rule = label(f"f(x) = {_number(example.slope)}x + {_number(example.intercept)}",
-                     size=theme.BODY_FONT, color=theme.LAYER)
+        rule = label(
+            f"f(x) = {_number(example.slope)}x + {_number(example.intercept)}", size=theme.BODY_FONT, color=theme.LAYER
+        )
         rule.next_to(self.box, DOWN, buff=0.4)
         self.play(FadeIn(rule, shift=0.2 * DOWN))
         rows = VGroup()
@@ -86,10 +104,10 @@ class WhatIsAFunction(PhotoSlide):
     def feed_photo(self) -> None:
         record: Sharpening = sharpening()
         self.play(FadeOut(self.numbers))
-        self.blurry = framed(grey_image(record.blurry, height=3.2, smooth=True), "x: blurry photo",
-                             color=theme.DATA)
-        self.sharp = framed(grey_image(record.output, height=3.2, smooth=True), "y: network's output",
-                            color=theme.OUTPUT)
+        self.blurry = framed(grey_image(record.blurry, height=3.2, smooth=True), "x: blurry photo", color=theme.DATA)
+        self.sharp = framed(
+            grey_image(record.output, height=3.2, smooth=True), "y: network's output", color=theme.OUTPUT
+        )
         self.blurry.next_to(self.arrow_in, LEFT, buff=0.15).shift(0.3 * DOWN)
         self.sharp.next_to(self.arrow_out, RIGHT, buff=0.15).shift(0.3 * DOWN)
         self.play(FadeIn(self.blurry))
@@ -99,6 +117,9 @@ class WhatIsAFunction(PhotoSlide):
 
     def show_moral(self) -> None:
         rows, cols = self.record.blurry.shape
-        moral = self.caption(f"{rows} x {cols} = {rows * cols:,} numbers in, {rows * cols:,} numbers out",
-                             color=theme.TEXT, font_size=theme.BODY_FONT)
+        moral = self.caption(
+            f"{rows} x {cols} = {rows * cols:,} numbers in, {rows * cols:,} numbers out",
+            color=theme.TEXT,
+            font_size=theme.BODY_FONT,
+        )
         self.play(Write(moral))

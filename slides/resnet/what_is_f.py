@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
-    ReplacementTransform, SurroundingRectangle, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+    Write,
 )
 
 from model.layers import layer_table
@@ -76,11 +88,13 @@ class WhatIsF(LectureSlide):
         rows.add(input_row)
         for name, text, shape in zip(trace.stage_names, descriptions, trace.shapes):
             color = theme.OUTPUT if name == trace.stage_names[-1] else theme.DATA
-            rows.add(VGroup(
-                label(name, size=size, color=theme.LAYER, mono=True),
-                label(text, size=size),
-                label(_shape_text(shape), size=size, color=color, mono=True),
-            ))
+            rows.add(
+                VGroup(
+                    label(name, size=size, color=theme.LAYER, mono=True),
+                    label(text, size=size),
+                    label(_shape_text(shape), size=size, color=color, mono=True),
+                )
+            )
         # Three aligned columns: layer name, what it does, output shape.
         widths = [max(r[c].width for r in rows) for c in range(3)]
         starts = [0.0, widths[0] + 0.6, widths[0] + widths[1] + 1.2]
@@ -113,7 +127,8 @@ class WhatIsF(LectureSlide):
         total = label(
             f"{self.table.weighted_layers} weighted layers  ·  {trace.total_params:,} parameters  ·  "
             f"{trace.total_macs / 1e9:.1f} G multiply-adds",
-            size=theme.MIN_FONT, color=theme.HIGHLIGHT,
+            size=theme.MIN_FONT,
+            color=theme.HIGHLIGHT,
         )
         total.next_to(self.rows, DOWN, buff=0.25)
         self.play(FadeOut(self.frames), Write(total))

@@ -40,11 +40,14 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size: int = theme.MIN_FONT,
-          row_buff: float = 0.2) -> VGroup:
+def table(
+    rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size: int = theme.MIN_FONT, row_buff: float = 0.2
+) -> VGroup:
     """Rows of cells with columns aligned: first column left, the others right-aligned."""
-    cells = [[label(text, size=size, color=color, mono=i > 0) for i, text in enumerate(row)]
-             for row, color in zip(rows, colors)]
+    cells = [
+        [label(text, size=size, color=color, mono=i > 0) for i, text in enumerate(row)]
+        for row, color in zip(rows, colors)
+    ]
     widths = [max(row[c].width for row in cells) for c in range(len(cells[0]))]
     lines = VGroup()
     for row in cells:
@@ -60,7 +63,6 @@ def table(rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size:
         lines.add(line)
     lines.arrange(DOWN, buff=row_buff, aligned_edge=LEFT)
     return lines
-
 
 
 class WholeNetwork(LectureSlide):
@@ -88,8 +90,7 @@ class WholeNetwork(LectureSlide):
         grid = table(rows, colors, size=theme.BODY_FONT - 2, buff=0.7, row_buff=0.24)
         centre_below(fit(grid, width=TABLE_WIDTH), self.heading)
         self.play(Write(self.heading), FadeIn(grid[0]))
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25),
-                  run_time=1.5)
+        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25), run_time=1.5)
         self.play(FadeIn(grid[-1]))
 
         features, scores = trace.shapes[trace.stage_names.index("flatten")][-1], trace.shapes[-1][-1]
@@ -112,18 +113,27 @@ class WholeNetwork(LectureSlide):
         rows = [["model", "layers", "parameters", "mult-adds", "paper", "top-1 error"]]
         colors = [theme.MUTED]
         for row in family.rows:
-            rows.append([
-                row.name.replace("resnet", "ResNet-"), str(row.layers), f"{row.params:,}",
-                f"{row.macs / 1e9:.2f} G", f"{row.paper_giga_macs:.1f} G",
-                f"{row.reference_top1_error:.2f} %",
-            ])
+            rows.append(
+                [
+                    row.name.replace("resnet", "ResNet-"),
+                    str(row.layers),
+                    f"{row.params:,}",
+                    f"{row.macs / 1e9:.2f} G",
+                    f"{row.paper_giga_macs:.1f} G",
+                    f"{row.reference_top1_error:.2f} %",
+                ]
+            )
             colors.append(theme.TEXT)
         # As large as the frame's width allows, rows spread over the height above the sources.
         grid = fit(table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5), width=TABLE_WIDTH)
-        source = VGroup(
-            label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
-            label(f"top-1 error: {family.top1_error_source}", size=theme.MIN_FONT, color=theme.MUTED),
-        ).arrange(DOWN, buff=0.12).to_edge(DOWN, buff=theme.MARGIN)
+        source = (
+            VGroup(
+                label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
+                label(f"top-1 error: {family.top1_error_source}", size=theme.MIN_FONT, color=theme.MUTED),
+            )
+            .arrange(DOWN, buff=0.12)
+            .to_edge(DOWN, buff=theme.MARGIN)
+        )
         centre_below(grid, heading, bottom=source.get_top()[1] + theme.GAP)
         self.clear_slide()
         self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
