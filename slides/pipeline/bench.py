@@ -60,17 +60,11 @@ def first_video_seconds(page: Path, runs: int) -> float:
     """Median seconds from opening the deck from disk to its first video playing."""
     from playwright.sync_api import sync_playwright
 
+    from slides.pipeline.sitecheck import launch_chromium
+
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--autoplay-policy=no-user-gesture-required",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         for _ in range(runs):
             context = browser.new_context(offline=True)
             tab = context.new_page()
