@@ -1,9 +1,11 @@
 """One visual language for every deck.
 
-Colours carry meaning and never change between decks. The palette is
-Okabe-Ito, which viewers with the common colour-vision deficiencies can tell
-apart. Sizes are in manim font-size units on a 16:9 frame; nothing on a slide
-is set smaller than ``MIN_FONT`` so it stays readable from the back of a hall.
+Colours carry meaning and never change between decks: scenes name a colour by what
+it means (``SKIP``, ``PLAIN``, ``POSITIVE``), never by its hue, and no caption or note
+names a hue in words, since a theme may change it. The palette is Okabe-Ito, which
+viewers with the common colour-vision deficiencies can tell apart. Sizes are in manim
+font-size units on a 16:9 frame; nothing on a slide is set smaller than ``MIN_FONT``
+so it stays readable from the back of a hall.
 
 Two themes share the meanings: ``dark`` (the default, for screens) and ``light``
 (white background, for printing and washed-out projectors). The render step picks
@@ -22,13 +24,14 @@ import os
 THEME_ENV = "LECTURE_THEME"
 DEFAULT_THEME = "dark"
 
-# name -> colours. Keys are the palette names below; values are "#RRGGBB".
+# Theme -> palette: the Okabe-Ito hues, the foreground, grey and the two grounds, as "#RRGGBB".
+# Scenes reach them only through ``MEANINGS`` below (the course page styles itself from them).
 THEMES: dict[str, dict[str, str]] = {
     "dark": {
         "BACKGROUND": "#15171C",
         "PANEL": "#23262E",
         "WHITE": "#F5F5F5",
-        "GREY": "#9AA0A6",
+        "GREY": "#A2A8AE",  # lighter than #9AA0A6, which deuteranopes saw as the purple (3.4 -> 5.9)
         "ORANGE": "#E69F00",
         "SKY_BLUE": "#56B4E9",
         "GREEN": "#00A276",  # Okabe-Ito #009E73, a little lighter: 4.42 -> 4.6 on the panel
@@ -64,38 +67,61 @@ def current_theme() -> str:
     return name
 
 
-THEME = current_theme()
-_COLOURS = THEMES[THEME]
+# Meaning -> the palette colour that carries it. Scenes use these names, never a hue: a hue may
+# carry two meanings that never share a slide (orange is the skip path and the residual net in
+# comparisons, which is the net with the skip), and a meaning keeps its colour in every deck.
+MEANINGS: dict[str, str] = {
+    "BACKGROUND": "BACKGROUND",
+    "PANEL": "PANEL",  # boxes, table cells, the zero of a heat map
+    "TEXT": "WHITE",  # the foreground: white on the dark theme, near-black on the light one
+    "MUTED": "GREY",  # axes, frames, secondary labels
+    "DATA": "SKY_BLUE",  # inputs, activations, images, feature maps
+    "SKIP": "ORANGE",  # the identity / skip path
+    "GRADIENT": "VERMILLION",  # gradients, error signals
+    "LAYER": "GREEN",  # learned layers and their weights
+    "HIGHLIGHT": "YELLOW",  # the one thing the lecturer points at
+    "OUTPUT": "PURPLE",  # outputs, predictions
+    "PLAIN": "BLUE",  # the plain (no-skip) network in every comparison
+    "RESIDUAL": "ORANGE",  # the residual network in every comparison: the net with the skip
+    # Diverging maps (a residual image, signed weights): a blue-red pair, as colour-blind
+    # viewers read best, kept off orange so a positive pixel never looks like the skip path.
+    "POSITIVE": "VERMILLION",
+    "NEGATIVE": "BLUE",
+    # Two peers the eye follows through an exchange (two hidden units that swap places).
+    "PEER_A": "ORANGE",
+    "PEER_B": "SKY_BLUE",
+}
 
-# Okabe-Ito palette, in this theme's shades.
-ORANGE = _COLOURS["ORANGE"]
-SKY_BLUE = _COLOURS["SKY_BLUE"]
-GREEN = _COLOURS["GREEN"]
-YELLOW = _COLOURS["YELLOW"]
-BLUE = _COLOURS["BLUE"]
-VERMILLION = _COLOURS["VERMILLION"]
-PURPLE = _COLOURS["PURPLE"]
-GREY = _COLOURS["GREY"]
-# The foreground: white on the dark theme, near-black on the light one.
-WHITE = _COLOURS["WHITE"]
+
+def colours(name: str) -> dict[str, str]:
+    """Meaning -> ``#RRGGBB`` in theme ``name``."""
+    palette = THEMES[name]
+    return {meaning: palette[key] for meaning, key in MEANINGS.items()}
+
+
+THEME = current_theme()
+_COLOURS = colours(THEME)
 
 BACKGROUND = _COLOURS["BACKGROUND"]
 PANEL = _COLOURS["PANEL"]
+TEXT = _COLOURS["TEXT"]
+MUTED = _COLOURS["MUTED"]
+DATA = _COLOURS["DATA"]
+SKIP = _COLOURS["SKIP"]
+GRADIENT = _COLOURS["GRADIENT"]
+LAYER = _COLOURS["LAYER"]
+HIGHLIGHT = _COLOURS["HIGHLIGHT"]
+OUTPUT = _COLOURS["OUTPUT"]
+PLAIN = _COLOURS["PLAIN"]
+RESIDUAL = _COLOURS["RESIDUAL"]
+POSITIVE = _COLOURS["POSITIVE"]
+NEGATIVE = _COLOURS["NEGATIVE"]
+PEER_A = _COLOURS["PEER_A"]
+PEER_B = _COLOURS["PEER_B"]
 
-# Meaning -> colour. Scenes use these names, never the raw hex values.
-DATA = SKY_BLUE  # inputs, activations, images, feature maps
-SKIP = ORANGE  # the identity / skip path
-GRADIENT = VERMILLION  # gradients, error signals
-LAYER = GREEN  # learned layers and their weights
-HIGHLIGHT = YELLOW  # the one thing the lecturer points at
-OUTPUT = PURPLE  # outputs, predictions
-PLAIN = BLUE  # plain (no-skip) networks in comparisons
-RESIDUAL = ORANGE  # residual networks in comparisons (same as SKIP)
-TEXT = WHITE
-MUTED = GREY
-
-# The colours a scene may write text in; each meets 4.5:1 on BACKGROUND and PANEL.
-TEXT_COLOURS = (TEXT, MUTED, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE)
+# The colours a scene may write text in (every meaning but the two grounds); the theme test
+# checks each reaches 4.5:1 on BACKGROUND and PANEL.
+TEXT_COLOURS = tuple(sorted({c for m, c in _COLOURS.items() if m not in ("BACKGROUND", "PANEL")}))
 
 # Font sizes. MIN_FONT is the floor for anything on screen.
 TITLE_FONT = 48

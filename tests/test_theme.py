@@ -16,7 +16,7 @@ import wcag_contrast_ratio
 from bs4 import BeautifulSoup
 from colorspacious import cspace_convert
 
-from slides.theme import THEME_ENV, THEMES
+from slides.theme import MEANINGS, THEME_ENV, THEMES, colours
 from tests.conftest import ROOT
 
 # The published Okabe-Ito palette whose meanings the themes keep.
@@ -94,6 +94,89 @@ def test_colour_blind_viewers_tell_the_palette_apart(theme: str, vision: str | N
         for i, j in itertools.combinations(range(len(names)), 2)
     )
     assert closest[0] >= MIN_DISTANCE, f"{theme}, {vision or 'normal vision'}: {closest}"
+
+
+# Every meaning a scene draws or writes in (all but the two grounds).
+DRAWN = [name for name in MEANINGS if name not in ("BACKGROUND", "PANEL")]
+# Meanings that share a slide and must never share a colour: a theme edit that gives two of
+# them one hue fails here, whatever the hue.
+TELL_APART = [
+    ("PLAIN", "RESIDUAL"),  # the two nets of every comparison
+    ("POSITIVE", "NEGATIVE"),  # the two signs of a diverging map
+    ("POSITIVE", "SKIP"),  # a residual image added through the skip path
+    ("NEGATIVE", "SKIP"),
+    ("SKIP", "LAYER"),  # the two paths of a residual block
+    ("DATA", "LAYER"),
+    ("DATA", "SKIP"),
+    ("DATA", "OUTPUT"),
+    ("LAYER", "OUTPUT"),
+    ("GRADIENT", "SKIP"),  # the gradient travelling along the skip path
+    ("GRADIENT", "LAYER"),
+    ("HIGHLIGHT", "TEXT"),
+    ("HIGHLIGHT", "SKIP"),
+    ("HIGHLIGHT", "GRADIENT"),
+    ("MUTED", "TEXT"),
+    ("MUTED", "OUTPUT"),  # the sharp original beside the network's output
+    ("MUTED", "PLAIN"),
+    ("PEER_A", "PEER_B"),  # two units that swap places
+    ("PEER_A", "OUTPUT"),
+    ("PEER_B", "OUTPUT"),
+    ("PEER_A", "MUTED"),
+    ("PEER_B", "MUTED"),
+]
+
+
+def test_every_meaning_is_a_palette_colour_of_both_themes() -> None:
+    for theme in THEMES:
+        assert set(MEANINGS.values()) <= set(THEMES[theme]), theme
+    assert set(colours("dark")) == set(MEANINGS)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_meaning_meets_aa_on_background_and_panel(theme: str) -> None:
+    meaning = colours(theme)
+    failing = {
+        (name, ground): round(contrast(meaning[name], meaning[ground]), 2)
+        for name in DRAWN
+        for ground in ("BACKGROUND", "PANEL")
+        if contrast(meaning[name], meaning[ground]) < AA_TEXT
+    }
+    assert not failing, f"{theme}: below {AA_TEXT}:1: {failing}"
+
+
+def test_every_meaning_has_a_pair_it_must_differ_from() -> None:
+    paired = {name for pair in TELL_APART for name in pair}
+    assert paired == set(DRAWN), f"no pair for {sorted(set(DRAWN) - paired)}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_meanings_that_share_a_slide_never_share_a_colour(theme: str) -> None:
+    meaning = colours(theme)
+    same = [pair for pair in TELL_APART if meaning[pair[0]] == meaning[pair[1]]]
+    assert not same, f"{theme}: {same}"
+
+
+@pytest.mark.parametrize("vision", [None, "deuteranomaly", "protanomaly", "tritanomaly"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_colour_blind_viewers_tell_every_two_meanings_apart(theme: str, vision: str | None) -> None:
+    # Every two meanings of different colours, the foreground and the grey included (the grey
+    # frame of a reference picture stands beside the purple frame of an output).
+    meaning = colours(theme)
+    ucs = dict(zip(DRAWN, _as_seen(np.array([rgb(meaning[n]) for n in DRAWN]), vision)))
+    closest = min(
+        (float(np.linalg.norm(ucs[a] - ucs[b])), a, b)
+        for a, b in itertools.combinations(DRAWN, 2)
+        if meaning[a] != meaning[b]
+    )
+    assert closest[0] >= MIN_DISTANCE, f"{theme}, {vision or 'normal vision'}: {closest}"
+
+
+def _as_seen(colours_rgb: np.ndarray, vision: str | None) -> np.ndarray:
+    """CAM02-UCS coordinates of sRGB colours as a viewer with ``vision`` sees them."""
+    if vision:
+        simulated = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+        colours_rgb = np.clip(cspace_convert(colours_rgb, simulated, "sRGB1"), 0, 1)
+    return cspace_convert(colours_rgb, "sRGB1", "CAM02-UCS")
 
 
 def test_light_theme_is_white_and_keeps_the_meanings() -> None:

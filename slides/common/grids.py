@@ -10,7 +10,13 @@ from slides.common.text import fit
 
 
 def value_color(
-    value: float, low: float, high: float, *, cold: str = theme.BLUE, hot: str = theme.ORANGE, middle: str = theme.PANEL
+    value: float,
+    low: float,
+    high: float,
+    *,
+    cold: str = theme.NEGATIVE,
+    hot: str = theme.POSITIVE,
+    middle: str = theme.PANEL,
 ) -> ManimColor:
     """Diverging colour: ``low`` -> cold, 0 (or the midpoint) -> panel, ``high`` -> hot."""
     if high <= low:

@@ -76,8 +76,8 @@ def signed_image(
     *,
     height: float = 3.0,
     limit: float | None = None,
-    negative: str = theme.BLUE,
-    positive: str = theme.ORANGE,
+    negative: str = theme.NEGATIVE,
+    positive: str = theme.POSITIVE,
     middle: str = theme.BACKGROUND,
 ) -> ImageMobject:
     """A diverging picture of signed values: 0 is the background, +limit and -limit full colour.

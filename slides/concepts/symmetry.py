@@ -31,7 +31,7 @@ from slides.common.tables import ValueTable
 from slides.common.text import fit, label
 
 # The two exchanged units: a colour-blind-safe pair the eye can follow through the swap.
-UNIT_COLORS = (theme.ORANGE, theme.SKY_BLUE)
+UNIT_COLORS = (theme.PEER_A, theme.PEER_B)
 LOSS_DECIMALS = 4
 OUTPUT_WIDTH = 1.15  # a signed two-decimal output at the minimum font size
 

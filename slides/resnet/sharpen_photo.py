@@ -135,7 +135,7 @@ class SharpenPhoto(PhotoSlide):
         # Scale colours to the 99th percentile, so a few extreme pixels do not wash out the rest.
         limit = float(np.percentile(np.abs(record.residual.astype(np.float64)), 99))
         residual = framed(
-            signed_image(record.residual, height=IMAGE_HEIGHT, limit=limit), "what the layers add", color=theme.SKIP
+            signed_image(record.residual, height=IMAGE_HEIGHT, limit=limit), "what the layers add", color=theme.LAYER
         )
         plus = label("+", size=theme.TITLE_FONT, color=theme.SKIP)
         equals = label("=", size=theme.TITLE_FONT)
