@@ -91,9 +91,16 @@ class LectureSlide(Slide):
         heading.to_edge(UP, buff=theme.MARGIN)
         return heading
 
-    def caption(self, text: str, *, color: str = theme.MUTED, font_size: int = theme.LABEL_FONT) -> Text:
-        """A one-line caption pinned to the bottom edge."""
-        line = Text(text, font=theme.FONT, font_size=max(font_size, theme.MIN_FONT), color=color)
+    def caption(
+        self,
+        text: str,
+        *,
+        color: str = theme.MUTED,
+        font_size: int = theme.LABEL_FONT,
+        t2c: dict[str, str] | None = None,
+    ) -> Text:
+        """A one-line caption pinned to the bottom edge; ``t2c`` colours parts of it (a legend)."""
+        line = Text(text, font=theme.FONT, font_size=max(font_size, theme.MIN_FONT), color=color, t2c=t2c)
         line.to_edge(DOWN, buff=theme.MARGIN)
         return line
 

@@ -5,7 +5,7 @@ path as plain polylines (``skip_path``, ``main_path``) so a scene can move a dot
 a signal forwards, a gradient backwards (``rate_func=lambda t: 1 - t``).
 
 >>> block = ResidualBlockDiagram(("weight layer", "ReLU", "weight layer"), after=("ReLU",))
->>> block.merge   # the + node; block.skip is the orange path into it
+>>> block.merge   # the + node; block.skip is the skip path into it
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class TorchNumber(LectureSlide):
 
         self.next_slide(
             notes="A looping slide: the picture keeps moving while you talk. Press next to go on. "
-            "The orange path is the skip connection; it will have the same colour in every deck.",
+            "The curved path around the block is the skip connection; it has the same colour in every deck.",
         )
         self.play(FadeOut(number), FadeOut(label))
         block = RoundedRectangle(width=3.2, height=1.4, corner_radius=0.2, color=theme.LAYER)

@@ -191,7 +191,7 @@ class GradientFlow(LectureSlide):
 
         self.next_slide(
             loop=True,
-            notes="Let this run while you explain: the orange path hands every "
+            notes="Let this run while you explain: the skip path hands every "
             "earlier block the gradient of the block after it, plus what the layers add.",
         )
         through_skip = Dot(radius=0.14, color=theme.GRADIENT).move_to(block.skip_path.get_end())

@@ -193,8 +193,9 @@ class HowConvolutionWorks(PhotoSlide):
         panel.next_to(subtitle, DOWN, buff=0.4)
         size = maps.filters.shape[-1]
         legend = self.caption(
-            f"top: the {size}x{size} weights (orange +, blue −);  below: the response, bright = strong",
+            f"top: {size}x{size} weights, + positive, − negative;  below: response, bright = strong",
             color=theme.MUTED,
+            t2c={"+ positive": theme.POSITIVE, "− negative": theme.NEGATIVE},
             font_size=theme.MIN_FONT,
         )
         self.play(Write(subtitle))

@@ -77,7 +77,10 @@ class Recap(LectureSlide):
         caption.next_to(blocks, DOWN, buff=0.8)
         self.play(FadeIn(blocks), FadeIn(caption))
 
-        self.next_slide(loop=True, notes="Let it run: the orange signal is the identity path through the stack.")
+        self.next_slide(
+            loop=True,
+            notes="Let it run: the dot follows the identity path, the skip of every block, through the stack.",
+        )
         route = VMobject()
         for block in blocks:
             route.append_vectorized_mobject(block.skip_path.copy())

@@ -52,7 +52,7 @@ class ResidualConnection(LectureSlide):
 
     def show_block(self) -> None:
         self.next_slide(
-            notes="The main path is two weight layers with a ReLU between them. The orange skip path "
+            notes="The main path is two weight layers with a ReLU between them. The skip path "
             "carries x around them to the plus node; after the addition comes the last ReLU."
         )
         self.block = ResidualBlockDiagram(

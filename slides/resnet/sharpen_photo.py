@@ -13,6 +13,7 @@ from manim import (
     Group,
     GrowArrow,
     Indicate,
+    Text,
     VGroup,
     Write,
 )
@@ -72,7 +73,8 @@ class SharpenPhoto(PhotoSlide):
         self.show_psnr()
         self.next_slide(
             notes="Here is the trick. The network does not redraw the photo: its layers compute only "
-            "a correction, orange where it brightens and blue where it darkens, and the input is added back."
+            "a correction, which brightens some pixels and darkens others as its legend shows, and the "
+            "input is added back."
         )
         self.show_residual()
         self.next_slide(
@@ -137,6 +139,12 @@ class SharpenPhoto(PhotoSlide):
         residual = framed(
             signed_image(record.residual, height=IMAGE_HEIGHT, limit=limit), "what the layers add", color=theme.LAYER
         )
+        signs = Text(
+            "+ brighter    − darker",
+            font=theme.FONT,
+            font_size=theme.MIN_FONT,
+            t2c={"+ brighter": theme.POSITIVE, "− darker": theme.NEGATIVE},
+        )
         plus = label("+", size=theme.TITLE_FONT, color=theme.SKIP)
         equals = label("=", size=theme.TITLE_FONT)
         equation = Group(self.blurry.copy(), plus, residual, equals, self.output.copy()).arrange(RIGHT, buff=0.45)
@@ -145,13 +153,15 @@ class SharpenPhoto(PhotoSlide):
         equals.match_y(self.blurry[0])
         self.play(self.blurry.animate.move_to(equation[0]), self.output.animate.move_to(equation[4]))
         self.play(FadeIn(plus), FadeIn(residual, shift=0.3 * UP), FadeIn(equals))
+        self.play(FadeIn(signs))
+        signs.next_to(residual, DOWN, buff=0.15)
         formula = label("output = input + F(input)", size=theme.BODY_FONT, color=theme.SKIP)
-        formula.next_to(equation, DOWN, buff=0.5)
+        formula.next_to(Group(equation, signs), DOWN, buff=0.4)
         moral = self.caption("The network only adds what is missing", color=theme.HIGHLIGHT, font_size=theme.BODY_FONT)
         self.play(Write(formula))
         self.play(FadeIn(moral))
         self.play(Indicate(residual, color=theme.HIGHLIGHT, scale_factor=1.03))
-        self.residual_view = Group(plus, residual, equals, formula, moral)
+        self.residual_view = Group(plus, residual, signs, equals, formula, moral)
 
     def show_without_skip(self) -> None:
         record = self.record

@@ -41,8 +41,8 @@ def small_counts() -> tuple[np.ndarray, np.ndarray]:
 
 
 def path_row(bits: tuple[int, ...]) -> VGroup:
-    """One path through the blocks: a green f_i where it passes block i's layers, an orange
-    line where it takes the skip."""
+    """One path through the blocks: an f_i in the layer colour where it passes block i's layers,
+    a line in the skip colour where it takes the skip."""
     cells = VGroup()
     for index, through in enumerate(bits, start=1):
         if through:
