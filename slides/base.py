@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write
-from manim_slides import Slide, ThreeDSlide
+from manim_slides.slide.manim import Slide, ThreeDSlide
 
 from slides import theme
 from slides.onscreen import description, description_text, layout_problems, onscreen_texts

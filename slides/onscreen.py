@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, config
 from manim.mobject.text.text_mobject import MarkupText
@@ -212,7 +213,7 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
             OnScreenText(
                 text=text.strip(),
                 kind=kind,
-                font_size=float(mobject.font_size),
+                font_size=float(cast("Text | MarkupText | SingleStringMathTex | DecimalNumber", mobject).font_size),
                 left=float(mobject.get_left()[0]),
                 right=float(mobject.get_right()[0]),
                 bottom=float(mobject.get_bottom()[1]),
@@ -333,7 +334,7 @@ def description_text(described: dict[str, object]) -> str:
     parts: list[str] = []
     if described.get("heading"):
         parts.append(_sentence(str(described["heading"])))
-    words = [str(w) for w in described.get("text", [])]  # type: ignore[union-attr]
+    words = [str(w) for w in cast("list[object]", described.get("text", []))]
     if words:
         # A line that ends in a comma goes on in the next one: one sentence, not two items.
         # A full stop before the next item would read as ".;".
@@ -344,7 +345,7 @@ def description_text(described: dict[str, object]) -> str:
             else:
                 joined = (joined[:-1] if joined.endswith(".") and not joined.endswith("..") else joined) + "; " + word
         parts.append(_sentence("On screen: " + joined))
-    parts += [str(p) for p in described.get("pictures", [])]  # type: ignore[union-attr]
+    parts += [str(p) for p in cast("list[object]", described.get("pictures", []))]
     return " ".join(parts)
 
 

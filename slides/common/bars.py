@@ -55,10 +55,9 @@ class BarPlot(VGroup):
         self.plot_height = height
         self.origin = np.array([-width / 2, -height / 2, 0.0])
         self.step = width / n
-        axis_style = {"color": theme.MUTED, "stroke_width": 2}
         self.axes = VGroup(
-            Line(self.origin, self.origin + width * RIGHT, **axis_style),
-            Line(self.origin, self.origin + height * UP, **axis_style),
+            Line(self.origin, self.origin + width * RIGHT, color=theme.MUTED, stroke_width=2),
+            Line(self.origin, self.origin + height * UP, color=theme.MUTED, stroke_width=2),
         )
         ticks = VGroup()
         for value in _nice_ticks(0.0, self.y_max):
@@ -96,7 +95,9 @@ class BarPlot(VGroup):
                 if s.low is not None and s.high is not None:
                     x = self.bar_at(which, index)[0]
                     low, high = self.point(index, float(s.low[index])), self.point(index, float(s.high[index]))
-                    whiskers.add(Line([x, low[1], 0], [x, high[1], 0], color=theme.TEXT, stroke_width=2))
+                    whiskers.add(
+                        Line(np.array([x, low[1], 0.0]), np.array([x, high[1], 0.0]), color=theme.TEXT, stroke_width=2)
+                    )
             self.bars.add(bars)
             self.whiskers.add(whiskers)
         self.x_title = Text(x_label, font=theme.FONT, font_size=theme.MIN_FONT, color=theme.TEXT)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from manim import DOWN, Camera, Group, ImageMobject, ManimColor, Rectangle, Text
 from manim.constants import RESAMPLING_ALGORITHMS
+from manim.mobject.types.image_mobject import AbstractImageMobject
 from PIL import Image
 
 from slides import theme
@@ -25,7 +26,7 @@ from slides.base import LectureSlide
 class UprightImageCamera(Camera):
     """manim's camera, drawing images by scaling them into their (unrotated) bounding box."""
 
-    def display_image_mobject(self, image_mobject: ImageMobject, pixel_array: np.ndarray) -> None:
+    def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
         corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
         left, top = np.floor(corners.min(axis=0)).astype(int)
         right, bottom = np.ceil(corners.max(axis=0)).astype(int)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from manim import Mobject, config
 
 from slides import theme
-from slides.common.text import fit
+from slides.common.text import AnyMobject, fit
 
 
 def frame_bottom() -> float:
@@ -20,17 +21,17 @@ def space_below(above: Mobject, *, bottom: float | None = None, gap: float = the
 
 
 def centre_below(
-    mobject: Mobject, above: Mobject, *, bottom: float | None = None, gap: float = theme.GAP, x: float = 0.0
-) -> Mobject:
+    mobject: AnyMobject, above: Mobject, *, bottom: float | None = None, gap: float = theme.GAP, x: float = 0.0
+) -> AnyMobject:
     """Centre ``mobject`` in the space under ``above``, at ``x`` across (default: the frame's centre)."""
     low = frame_bottom() if bottom is None else bottom
     top = above.get_bottom()[1] - gap
-    return mobject.move_to([x, (top + low) / 2, 0.0])
+    return mobject.move_to(np.array([x, (top + low) / 2, 0.0]))
 
 
 def fill_between(
-    body: Mobject, top: float, bottom: float, *, buff: float = theme.GAP, max_width: float | None = None
-) -> Mobject:
+    body: AnyMobject, top: float, bottom: float, *, buff: float = theme.GAP, max_width: float | None = None
+) -> AnyMobject:
     """Scale ``body`` to the height between ``top`` and ``bottom`` (frame y values, less ``buff``
     on each side) or to ``max_width`` (default: the frame less its margins), whichever binds
     first, and centre it there horizontally at x = 0.
@@ -47,5 +48,5 @@ def fill_between(
         fit(body, width=width, height=height)
     else:
         body.scale(factor)
-    body.move_to([0.0, (top + bottom) / 2, 0.0])
+    body.move_to(np.array([0.0, (top + bottom) / 2, 0.0]))
     return body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +102,7 @@ class CurvePlot(VGroup):
             tips=False,
         )
         ticks = VGroup()
+        y_ticks: Sequence[float]
         if log_y:
             # One label per decade crowds a tall range: keep at most about six.
             step = max(1, math.ceil((int(y_hi) - int(y_lo)) / 6))

@@ -79,6 +79,7 @@ class ResidualBlockDiagram(VGroup):
         # The input arrow is twice as long as the others: the skip forks from its middle.
         self.input.next_to(self.row, -direction, buff=3 * gap)
         ends = [self.input, *elements]
+        self.output: VMobject
         if output_label is not None:
             self.output = Text(output_label, font=theme.FONT, font_size=theme.BODY_FONT, color=theme.OUTPUT)
             self.output.next_to(self.row, direction, buff=2 * gap)
@@ -130,7 +131,7 @@ class ResidualBlockDiagram(VGroup):
                 tip_start, merge_entry, buff=0.02, color=theme.SKIP, stroke_width=6, max_tip_length_to_length_ratio=0.5
             ),
         )
-        self.skip_tag = VGroup()
+        self.skip_tag: VMobject = VGroup()
         if skip_label:
             self.skip_tag = Text(skip_label, font=theme.FONT, font_size=theme.LABEL_FONT, color=theme.SKIP)
             self.skip_tag.next_to(Line(corners[1], corners[2]), side, buff=0.12)
@@ -166,4 +167,5 @@ def travel(dot: Mobject, path: VMobject, *, backwards: bool, shrink_to: float = 
         mob.move_to(path.point_from_proportion(1 - alpha if backwards else alpha))
         mob.set(width=start_width * (1 + (shrink_to - 1) * alpha))
 
-    return UpdateFromAlphaFunc(dot, update, rate_func=linear)
+    # manim types the updater as taking the mobject alone; UpdateFromAlphaFunc passes alpha too.
+    return UpdateFromAlphaFunc(dot, update, rate_func=linear)  # type: ignore[arg-type]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from manim import DOWN, LEFT, DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, VGroup
 from manim.mobject.text.text_mobject import MarkupText
 
 from slides import theme
+
+# A text, number or formula: each has a font size.
+TextLike = Text | MarkupText | SingleStringMathTex | DecimalNumber
+AnyMobject = TypeVar("AnyMobject", bound=Mobject)
 
 # Rounding slack when a fitted size is compared with MIN_FONT (as the layout check does).
 FIT_TOLERANCE = 0.5
@@ -41,10 +47,10 @@ def equation(tex: str, *, size: int = theme.BODY_FONT + 8, color: str = theme.TE
     return MathTex(tex, font_size=max(size, theme.MIN_FONT), color=color)
 
 
-def texts_in(mobject: Mobject) -> list[Mobject]:
+def texts_in(mobject: Mobject) -> list[TextLike]:
     """Every text, number and formula inside ``mobject`` (itself included)."""
     kinds = (Text, MarkupText, MathTex, SingleStringMathTex, DecimalNumber)
-    found: list[Mobject] = []
+    found: list[TextLike] = []
     todo = [mobject]
     while todo:
         current = todo.pop()
@@ -55,7 +61,7 @@ def texts_in(mobject: Mobject) -> list[Mobject]:
     return found
 
 
-def fit(mobject: Mobject, *, width: float | None = None, height: float | None = None) -> Mobject:
+def fit(mobject: AnyMobject, *, width: float | None = None, height: float | None = None) -> AnyMobject:
     """Shrink ``mobject`` (never grow it) to at most ``width`` x ``height``.
 
     Raises ``TextTooSmall`` instead of setting any text inside below ``theme.MIN_FONT``:

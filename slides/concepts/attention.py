@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import (
     DOWN,
@@ -14,6 +16,7 @@ from manim import (
     GrowArrow,
     Indicate,
     LaggedStart,
+    MathTex,
     Mobject,
     SurroundingRectangle,
     TransformFromCopy,
@@ -70,7 +73,7 @@ class Attention(LectureSlide):
         name.next_to(self.encoder, LEFT, buff=0.35).set_y(beside.get_center()[1])
         return name
 
-    def under_words(self, items: list[Mobject]) -> None:
+    def under_words(self, items: Sequence[Mobject]) -> None:
         """Centre each item under its source word's column."""
         for item, group in zip(items, self.encoder):
             item.set_x(group.get_center()[0])
@@ -108,7 +111,7 @@ class Attention(LectureSlide):
         )
         self.play(FadeIn(self.decoder), FadeIn(decoder_name), run_time=0.8)
 
-    def formula(self, tex: str) -> Mobject:
+    def formula(self, tex: str) -> MathTex:
         """The next line of the recipe, stacked under the decoder's name."""
         line = equation(tex, size=theme.BODY_FONT + 6)
         line.next_to(self.formulas if len(self.formulas) else self.decoder_name, DOWN, buff=0.3)
@@ -174,22 +177,21 @@ class Attention(LectureSlide):
         VGroup(self.context, context_name).arrange(RIGHT, buff=0.3).to_corner(DOWN + RIGHT, buff=theme.MARGIN)
         # Arrows meet low on the context's left side, so each passes below the cells to its right.
         target = self.context.cell_at(2, 0).get_left()
-        self.arrows = VGroup(
-            *(
-                Arrow(
-                    self.heat.cell_at(0, i).get_bottom(),
-                    target,
-                    buff=0.1,
-                    color=theme.HIGHLIGHT,
-                    stroke_width=THIN + (THICK - THIN) * weight,
-                    max_stroke_width_to_length_ratio=40,
-                    max_tip_length_to_length_ratio=0.12,
-                )
-                for i, weight in enumerate(data.weights)
+        arrows = [
+            Arrow(
+                self.heat.cell_at(0, i).get_bottom(),
+                target,
+                buff=0.1,
+                color=theme.HIGHLIGHT,
+                stroke_width=THIN + (THICK - THIN) * weight,
+                max_stroke_width_to_length_ratio=40,
+                max_tip_length_to_length_ratio=0.12,
             )
-        )
+            for i, weight in enumerate(data.weights)
+        ]
+        self.arrows = VGroup(*arrows)
         self.play(Write(rule), run_time=0.8)
-        self.play(LaggedStart(*(GrowArrow(a) for a in self.arrows), lag_ratio=0.15), run_time=1.2)
+        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.context), FadeIn(context_name), run_time=0.8)
 
     def show_conclusion(self) -> None:

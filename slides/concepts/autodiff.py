@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Animation,
     FadeIn,
     FadeOut,
     GrowFromCenter,
@@ -14,6 +16,7 @@ from manim import (
     LaggedStart,
     MathTex,
     Mobject,
+    Text,
     TransformFromCopy,
     VGroup,
     Write,
@@ -112,7 +115,7 @@ class AutomaticDifferentiation(LectureSlide):
         self.graph.move_to(0.45 * UP)
         # In a column of two, the symbol sits on the outer side and the gradient on the inner one.
         self.symbols: dict[str, MathTex] = {}
-        self.gradient_spots: dict[str, tuple[Mobject, object]] = {}
+        self.gradient_spots: dict[str, tuple[Mobject, np.ndarray]] = {}
         for layer in layers:
             for index, name in enumerate(layer):
                 outer = DOWN if (len(layer) == 2 and index == 1) else UP
@@ -135,7 +138,7 @@ class AutomaticDifferentiation(LectureSlide):
         self.gradients: dict[str, Mobject] = {}
         self.formula: Mobject | None = None
 
-    def show_formula(self, tex: str) -> list:
+    def show_formula(self, tex: str) -> list[Animation]:
         """Animations that put ``tex`` in the formula line under the graph."""
         line = MathTex(tex, font_size=theme.BODY_FONT + 4, color=theme.TEXT)
         line.to_edge(DOWN, buff=theme.MARGIN)
@@ -172,7 +175,7 @@ class AutomaticDifferentiation(LectureSlide):
         for n, v in zip(filled, values):
             self.values[n.name] = v
 
-    def value_text(self, node: GraphNode) -> Mobject:
+    def value_text(self, node: GraphNode) -> Text:
         text = label(number(node.value), size=theme.MIN_FONT, mono=True, color=theme.DATA)
         return text.move_to(self.graph.node(node.name))
 
@@ -211,7 +214,7 @@ class AutomaticDifferentiation(LectureSlide):
             self.play(*(edge.animate.set_stroke(theme.GRADIENT, width=LIT_WIDTH) for edge in edges), run_time=0.6)
         # One copy per child flies in (two for a node that feeds two children), then the label stays.
         copies = [gradient.copy() for _ in outgoing]
-        arrivals = [TransformFromCopy(self.gradients[e.child], c) for e, c in zip(outgoing, copies)]
+        arrivals: list[Animation] = [TransformFromCopy(self.gradients[e.child], c) for e, c in zip(outgoing, copies)]
         self.play(*(arrivals or [GrowFromCenter(gradient)]), circle.animate.set_stroke(theme.GRADIENT), run_time=0.8)
         self.remove(*copies)
         self.add(gradient)
@@ -236,6 +239,7 @@ class AutomaticDifferentiation(LectureSlide):
         name = label(".grad", mono=True, color=theme.GRADIENT).next_to(columns, LEFT, buff=0.4)
         name.align_to(columns[0][1], DOWN)
         VGroup(name, columns).to_edge(DOWN, buff=theme.MARGIN).set_x(0)
-        self.play(FadeOut(self.formula), run_time=0.4)
+        if self.formula is not None:
+            self.play(FadeOut(self.formula), run_time=0.4)
         self.play(LaggedStart(*(FadeIn(c, shift=0.2 * UP) for c in columns), lag_ratio=0.1), FadeIn(name), run_time=1.2)
         self.formula = None

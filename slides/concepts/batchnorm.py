@@ -18,6 +18,7 @@ from manim import (
     LaggedStart,
     Mobject,
     SurroundingRectangle,
+    Text,
     TransformFromCopy,
     VGroup,
     Write,
@@ -47,7 +48,7 @@ def table(values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA, wid
     return ValueTable(values, decimals=decimals, color=color, width=width, height=CELL_HEIGHT, size=TABLE_FONT)
 
 
-def row_label(text: str, beside: Mobject, color: str = theme.TEXT) -> Mobject:
+def row_label(text: str, beside: Mobject, color: str = theme.TEXT) -> Text:
     return label(text, size=TABLE_FONT, color=color).next_to(beside, LEFT, buff=0.25)
 
 
@@ -104,6 +105,7 @@ class BatchNormalization(LectureSlide):
             LaggedStart(*(AnimationGroup(Create(frame), FadeIn(name)) for frame, name in batches), lag_ratio=0.4),
             run_time=1.0,
         )
+        self.dataset_table = dataset
         self.dataset = VGroup(dataset, name, batches)
 
     def show_hidden(self) -> None:
@@ -122,7 +124,7 @@ class BatchNormalization(LectureSlide):
             label("x", color=theme.DATA).next_to(self.batch, UP, buff=0.15),
             label("h", color=theme.LAYER).next_to(self.hidden, UP, buff=0.15),
         )
-        first_rows = self.dataset[0].rows[: data.batch_size]
+        first_rows = self.dataset_table.rows[: data.batch_size]
         self.play(FadeOut(self.dataset), TransformFromCopy(first_rows, self.batch.rows), run_time=1.0)
         self.play(Create(arrow), Write(layer), FadeIn(names[0]), run_time=0.8)
         self.play(TransformFromCopy(self.batch, self.hidden), FadeIn(names[1]), run_time=1.0)

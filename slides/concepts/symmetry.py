@@ -160,7 +160,7 @@ class WeightSwapSymmetry(LectureSlide):
             start = where.get(parent, self.graph.node(parent).get_center())
             end = where.get(child, self.graph.node(child).get_center())
             if parent in where or child in where:
-                moved = self.graph.connector(start, end).set_stroke(edge.get_stroke_color(), edge.get_stroke_width())
+                moved = self.graph.connector(start, end).set_stroke(edge.get_color(), edge.get_stroke_width())
                 moves.append(Transform(edge, moved))
         rows = self.table.rows
         moves.append(rows[first].animate.move_to(rows[second].get_center()))

@@ -21,6 +21,7 @@ from manim import (
     Indicate,
     LaggedStart,
     ReplacementTransform,
+    Text,
     Transform,
     VGroup,
     Write,
@@ -339,7 +340,7 @@ class TransposedConvolution(LectureSlide):
         row.next_to(self.heading, DOWN, buff=0.35)
         return row
 
-    def _recipe_line(self, text: str, formula: VGroup) -> VGroup:
+    def _recipe_line(self, text: str, formula: VGroup) -> Text:
         """One step of the recipe, just above the formula."""
         return label(text, size=theme.LABEL_FONT).next_to(formula, UP, buff=0.2)
 

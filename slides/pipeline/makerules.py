@@ -83,8 +83,8 @@ def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> 
                 f"\t@$(EXPORT) {fmt} {deck.name}",
                 "",
             ]
-        for fmt, (suffix, source) in READING_FORMATS.items():
-            prereqs = f"$(OUT)/{deck.name}$(THEME_SUFFIX){READING_FORMATS[source][0]}" if source else jsons
+        for fmt, (suffix, made_from) in READING_FORMATS.items():
+            prereqs = f"$(OUT)/{deck.name}$(THEME_SUFFIX){READING_FORMATS[made_from][0]}" if made_from else jsons
             lines += [
                 f"$(OUT)/{deck.name}$(THEME_SUFFIX){suffix}: {prereqs}",
                 f"\t@$(EXPORT) {fmt} {deck.name}",

@@ -96,7 +96,7 @@ def matrix(scenes: list[str], build: Path, count: int, jobs: int) -> tuple[dict,
         for number, group in enumerate(plan, start=1)
     ]
     bases = {basis: sum(1 for c in costs.values() if c.basis == basis) for basis in ("measured", "video", "unknown")}
-    wall = max((entry["predicted_wall_s"] for entry in include), default=0.0)
+    wall = max((predicted_wall(group, costs, jobs) for group in plan), default=0.0)
     if bases["unknown"] == len(scenes):
         return {"include": include}, (
             f"plan: {len(scenes)} scenes in {len(plan)} shards of equal size: no scene has been rendered "
@@ -106,7 +106,7 @@ def matrix(scenes: list[str], build: Path, count: int, jobs: int) -> tuple[dict,
         slowest = f"the slowest shard renders in about {wall:.0f} s ({jobs} scenes at a time)"
     else:
         # Without one measured render there is no rate to turn seconds of video into render time.
-        largest = max(entry["cost_s"] for entry in include)
+        largest = max(sum(costs[s].seconds for s in group) for group in plan)
         slowest = (
             "costs are seconds of video (no render at this quality measured yet): "
             f"the largest shard holds {largest:.0f} s"

@@ -93,12 +93,14 @@ def choose_layout(screens: list[Screen], requested: str = "") -> Layout:
             raise PipelineError(f"SCREEN={wanted}: no such screen; the screens are {listing}")
     else:
         # The projector: an external output that is not the primary one, if there is one.
-        slides = _first(
-            screens,
-            lambda s: not s.built_in and not s.primary,
-            lambda s: not s.built_in,
-            lambda s: not s.primary,
-            lambda s: True,
+        slides = (
+            _first(
+                screens,
+                lambda s: not s.built_in and not s.primary,
+                lambda s: not s.built_in,
+                lambda s: not s.primary,
+            )
+            or screens[0]
         )
     # A screen showing the same picture as the slides (mirroring) is the audience's too.
     others = [s for s in screens if s.area != slides.area]

@@ -14,6 +14,7 @@ from manim import (
     GrowArrow,
     LaggedStart,
     SurroundingRectangle,
+    Text,
     TransformFromCopy,
     VGroup,
     Write,
@@ -36,6 +37,16 @@ def batchnorm_data() -> BatchNormReluExample:
 def _as_grid(values: np.ndarray) -> np.ndarray:
     """(batch, channels, 1, 1) -> rows = channels, columns = examples of the batch."""
     return values[:, :, 0, 0].T
+
+
+class NamedGrid(VGroup):
+    """A grid of numbers with its name and column headers above; ``grid`` is the grid itself."""
+
+    grid: NumberGrid
+
+    def __init__(self, name: Text, headers: VGroup, grid: NumberGrid) -> None:
+        super().__init__(name, headers, grid)
+        self.grid = grid
 
 
 class BatchNormAndReLU(LectureSlide):
@@ -63,7 +74,7 @@ class BatchNormAndReLU(LectureSlide):
         )
         self.show_relu()
 
-    def _grid(self, values: np.ndarray, title: str, color: str, decimals: int) -> VGroup:
+    def _grid(self, values: np.ndarray, title: str, color: str, decimals: int) -> NamedGrid:
         """Examples as rows, channels as columns, with the grid's name and channel headers above."""
         grid = NumberGrid(_as_grid(values).T, cell=CELL, decimals=decimals, color=color)
         headers = VGroup(
@@ -73,9 +84,7 @@ class BatchNormAndReLU(LectureSlide):
             )
         )
         name = label(title, size=theme.LABEL_FONT, color=color).next_to(headers, UP, buff=0.12)
-        group = VGroup(name, headers, grid)
-        group.grid = grid
-        return group
+        return NamedGrid(name, headers, grid)
 
     def show_batch(self) -> None:
         self.heading = self.title("Batch norm and ReLU, on a real batch")

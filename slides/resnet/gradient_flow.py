@@ -40,7 +40,7 @@ def shared_range(record: experiment.GradientFlow) -> tuple[float, float]:
     return 10.0 ** math.floor(math.log10(values.min())), 10.0 ** math.ceil(math.log10(values.max()))
 
 
-def depth_panel(record: experiment.GradientFlow, depth: int, y_range: tuple[float, float]) -> VGroup:
+def depth_panel(record: experiment.GradientFlow, depth: int, y_range: tuple[float, float]) -> CurvePlot:
     """One depth: the gradient norm at each block's input, plain vs residual, on a log axis."""
     series = []
     for kind, color in (("plain", theme.PLAIN), ("residual", theme.RESIDUAL)):
@@ -152,13 +152,14 @@ class GradientFlow(LectureSlide):
         )
         self.clear_slide(self.heading)
         y_range = shared_range(record)
-        panels = VGroup(*(depth_panel(record, d, y_range) for d in record.depths)).arrange(RIGHT, buff=0.6)
+        plots = [depth_panel(record, d, y_range) for d in record.depths]
+        panels = VGroup(*plots).arrange(RIGHT, buff=0.6)
         legend = legend_row()
         axis_name = label("gradient norm at each block's input, log scale", size=theme.MIN_FONT, color=theme.MUTED)
         top = VGroup(legend, axis_name).arrange(DOWN, buff=0.15).next_to(self.heading, DOWN, buff=0.3)
         panels.next_to(top, DOWN, buff=0.3).set_x(0)
         self.play(FadeIn(top))
-        for plot in panels:
+        for plot in plots:
             self.play(FadeIn(VGroup(*(m for m in plot if m is not plot.curves))), run_time=0.5)
             self.play(*(Write(c) for c in plot.curves), run_time=1.0)
         self.describe(

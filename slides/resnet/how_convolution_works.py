@@ -14,11 +14,13 @@ from manim import (
     Group,
     Indicate,
     LaggedStart,
+    Rectangle,
     ReplacementTransform,
     Square,
     SurroundingRectangle,
     TransformFromCopy,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -119,9 +121,9 @@ class HowConvolutionWorks(PhotoSlide):
             FadeIn(self.output.cells),
         )
         self.patch_title.next_to(self.patch, UP, buff=0.2)
-        self.window = None
+        self.window: Rectangle | None = None
         self.product_numbers = VGroup()
-        self.sum_text = VGroup()
+        self.sum_text: VMobject = VGroup()
         self.shown: set[tuple[int, int]] = set()
 
     def show_position(self, position: tuple[int, int]) -> None:
@@ -163,10 +165,12 @@ class HowConvolutionWorks(PhotoSlide):
     def fill_output(self) -> None:
         rows, cols = self.example.output.shape
         remaining = [self.output.number_at(i, j) for i in range(rows) for j in range(cols) if (i, j) not in self.shown]
-        self.play(FadeOut(self.window), FadeOut(self.product_numbers), FadeOut(self.sum_text), run_time=0.5)
+        self.play(
+            *(FadeOut(m) for m in (self.window, self.product_numbers, self.sum_text) if m is not None), run_time=0.5
+        )
         self.play(LaggedStart(*(FadeIn(n, scale=1.3) for n in remaining), lag_ratio=0.1), run_time=1.5)
         strongest = np.unravel_index(np.argmax(self.example.output), self.example.output.shape)
-        column = VGroup(*(self.output.cell_at(i, strongest[1]) for i in range(rows)))
+        column = VGroup(*(self.output.cell_at(i, int(strongest[1])) for i in range(rows)))
         edge = SurroundingRectangle(column, color=theme.HIGHLIGHT, buff=0.05)
         self.play(FadeIn(edge))
         self.play(Indicate(column, color=theme.HIGHLIGHT, scale_factor=1.05))

@@ -156,6 +156,7 @@ class LandscapeContours(LectureSlide):
         levels = contour_levels(record)
         plain_values, residual_values = shown_surfaces(record)
         panels = VGroup()
+        contours: list[ContourMap] = []
         for values, kind, color in (
             (plain_values, "plain", theme.PLAIN),
             (residual_values, "residual", theme.RESIDUAL),
@@ -174,8 +175,8 @@ class LandscapeContours(LectureSlide):
             centre = Dot(contour.point(0.0, 0.0), radius=0.09, color=theme.HIGHLIGHT)
             name = label(net_name(record, kind), color=color, size=theme.BODY_FONT)
             rough = label(roughness_line(record, kind), size=theme.LABEL_FONT)
-            panel = VGroup(name, VGroup(contour, centre), rough).arrange(DOWN, buff=0.2)
-            panels.add(panel)
+            panels.add(VGroup(name, VGroup(contour, centre), rough).arrange(DOWN, buff=0.2))
+            contours.append(contour)
         panels.arrange(RIGHT, buff=1.0)
         source = self.caption(
             f"a, b in [\u2212{record.coordinates[-1]:g}, {record.coordinates[-1]:g}] \u00b7 "
@@ -183,7 +184,7 @@ class LandscapeContours(LectureSlide):
         )
         fill_between(panels, heading.get_bottom()[1], source.get_top()[1], buff=0.2)
         self.play(Write(heading), FadeIn(source))
-        for panel in panels:
-            self.play(FadeIn(panel[0]), FadeIn(panel[1][0].frame), FadeIn(panel[1][0].labels), run_time=0.5)
-            self.play(Create(panel[1][0].contours), FadeIn(panel[1][1]), run_time=1.5)
+        for panel, contour in zip(panels, contours):
+            self.play(FadeIn(panel[0]), FadeIn(contour.frame), FadeIn(contour.labels), run_time=0.5)
+            self.play(Create(contour.contours), FadeIn(panel[1][1]), run_time=1.5)
             self.play(FadeIn(panel[2]), run_time=0.5)

@@ -21,7 +21,9 @@ from manim import (
     FadeOut,
     Indicate,
     Star,
+    Text,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -41,10 +43,22 @@ def _f_text(example: ExtraLayerExample) -> str:
     return f"f(x) = {example.line.slope:g}x + {example.line.intercept:g}"
 
 
-def _nearest_point(region: Ellipse, target: np.ndarray) -> np.ndarray:
+def _nearest_point(region: VMobject, target: np.ndarray) -> np.ndarray:
     """The point of a convex region closest to ``target`` (on its outline, as target is outside)."""
     outline = region.get_points()
     return outline[np.argmin(np.linalg.norm(outline - target, axis=1))]
+
+
+class ClassPicture(VGroup):
+    """Function classes as regions, their names, and the truth f* as a star with its name."""
+
+    regions: VGroup
+    names: VGroup
+    truth: Star
+
+    def __init__(self, regions: VGroup, names: VGroup, truth: Star, truth_name: Text) -> None:
+        super().__init__(regions, names, truth, truth_name)
+        self.regions, self.names, self.truth = regions, names, truth
 
 
 class NestedFunctions(LectureSlide):
@@ -75,7 +89,7 @@ class NestedFunctions(LectureSlide):
 
     # --- the two pictures -------------------------------------------------------------------
 
-    def _panel(self, nested: bool) -> VGroup:
+    def _panel(self, nested: bool) -> ClassPicture:
         """Three classes F1, F2, F3 of growing size, and f* outside them."""
         truth = Star(n=5, outer_radius=0.22, color=theme.HIGHLIGHT, fill_opacity=1.0)
         regions = VGroup()
@@ -105,9 +119,7 @@ class NestedFunctions(LectureSlide):
             name.move_to(region.get_right() + 0.45 * LEFT if nested else region.get_center())
             names.add(name)
         star_name = label("f*", size=theme.LABEL_FONT, color=theme.HIGHLIGHT).next_to(truth, UP, buff=0.1)
-        panel = VGroup(regions, names, truth, star_name)
-        panel.regions, panel.names, panel.truth = regions, names, truth
-        return panel
+        return ClassPicture(regions, names, truth, star_name)
 
     def show_classes(self) -> None:
         self.heading = self.title("Why deeper should never be worse")

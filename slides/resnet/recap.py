@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from manim import DOWN, RIGHT, UP, Dot, FadeIn, RoundedRectangle, VGroup, VMobject, Write, config
 
 from slides import theme
@@ -41,7 +42,7 @@ class Recap(LectureSlide):
         # The cards share the frame below the heading, centred in it.
         space_top = heading.get_bottom()[1] - theme.GAP
         space_bottom = -config.frame_height / 2 + theme.MARGIN
-        ideas.move_to([0, (space_top + space_bottom) / 2, 0])
+        ideas.move_to(np.array([0.0, (space_top + space_bottom) / 2, 0.0]))
         self.play(Write(heading))
         for idea in ideas:
             self.play(FadeIn(idea, shift=0.2 * RIGHT), run_time=0.7)
@@ -57,21 +58,20 @@ class Recap(LectureSlide):
             "through, while each block adds its own small correction."
         )
         self.clear_slide()
-        blocks = VGroup(
-            *(
-                ResidualBlockDiagram(
-                    ("F",),
-                    after=(),
-                    box_width=1.5,
-                    box_height=1.1,
-                    gap=0.35,
-                    skip_label=None,
-                    skip_offset=0.5,
-                    input_label="x" if i == 0 else "\u00b7",
-                )
-                for i in range(STACK_DEPTH)
+        diagrams = [
+            ResidualBlockDiagram(
+                ("F",),
+                after=(),
+                box_width=1.5,
+                box_height=1.1,
+                gap=0.35,
+                skip_label=None,
+                skip_offset=0.5,
+                input_label="x" if i == 0 else "\u00b7",
             )
-        )
+            for i in range(STACK_DEPTH)
+        ]
+        blocks = VGroup(*diagrams)
         blocks.arrange(RIGHT, buff=0.1).move_to(0.3 * UP)
         caption = label("x + F\u2081 + F\u2082 + F\u2083 + \u2026", size=theme.BODY_FONT + 4, color=theme.SKIP)
         caption.next_to(blocks, DOWN, buff=0.8)
@@ -82,7 +82,7 @@ class Recap(LectureSlide):
             notes="Let it run: the dot follows the identity path, the skip of every block, through the stack.",
         )
         route = VMobject()
-        for block in blocks:
+        for block in diagrams:
             route.append_vectorized_mobject(block.skip_path.copy())
         pulse = Dot(radius=0.14, color=theme.HIGHLIGHT).move_to(route.get_start())
         self.add(pulse)

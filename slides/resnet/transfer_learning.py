@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, Mobject, VGroup, Write
 
 from model.experiments.transfer import Transfer, transfer
 from slides import theme
@@ -76,7 +76,7 @@ class TransferLearning(LectureSlide):
         self.play(Write(self.heading), FadeIn(setup))
         self.show_curves(record, setup)
 
-    def show_curves(self, record: Transfer, setup: VGroup) -> None:
+    def show_curves(self, record: Transfer, setup: Mobject) -> None:
         epochs = np.arange(1, record.finetune_epochs + 1)
         scratch_mean, scratch_low, scratch_high = curve_band(record.scratch_accuracy)
         transfer_mean, transfer_low, transfer_high = curve_band(record.transfer_accuracy)

@@ -109,8 +109,10 @@ class VariantsAndLegacy(LectureSlide):
         fork = flow[0].get_center()
         side = column.get_right()[0] + 0.6
         skip = VGroup(
-            Line(fork, [side, fork[1], 0], color=theme.SKIP, stroke_width=6),
-            Line([side, fork[1], 0], [side, merge.get_y(), 0], color=theme.SKIP, stroke_width=6),
+            Line(fork, np.array([side, fork[1], 0.0]), color=theme.SKIP, stroke_width=6),
+            Line(
+                np.array([side, fork[1], 0.0]), np.array([side, merge.get_y(), 0.0]), color=theme.SKIP, stroke_width=6
+            ),
             Arrow([side, merge.get_y(), 0], merge.get_right(), buff=0.02, color=theme.SKIP, stroke_width=6),
         )
         picture = VGroup(source, flow, column, merge, skip).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write, config
 
 from model.family import FamilyRow, FamilyTable, family_table
@@ -55,7 +56,7 @@ def table(
         x = 0.0
         for c, cell in enumerate(row):
             # Left edge of the column for the name, right edge for numbers.
-            cell.move_to([x + (cell.width / 2 if c == 0 else widths[c] - cell.width / 2), 0, 0])
+            cell.move_to(np.array([x + (cell.width / 2 if c == 0 else widths[c] - cell.width / 2), 0.0, 0.0]))
             # Tops aligned: commas and descenders would otherwise shift the centres of the cells.
             cell.align_to(row[0], UP)
             line.add(cell)
