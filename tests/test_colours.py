@@ -45,11 +45,13 @@ def colour_phrases(text: str) -> list[str]:
 
 
 def _before(text: str) -> str:
-    return re.search(r"(?:\S+\s+){0,2}\S*$", text).group()  # type: ignore[union-attr]
+    """The last two words of ``text`` and the part of a word it ends in."""
+    return " ".join(text.split()[-2:]) + (" " if text[-1:].isspace() else "")
 
 
 def _after(text: str) -> str:
-    return re.match(r"\S*(?:\s+\S+){0,2}", text).group()  # type: ignore[union-attr]
+    """The part of a word ``text`` starts with and the two words after it."""
+    return (" " if text[:1].isspace() else "") + " ".join(text.split()[:2])
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -112,7 +114,7 @@ def raw_colours_in(source: str, where: str) -> list[str]:
         elif isinstance(node, ast.keyword) and (node.arg or "").endswith(("color", "colour")):
             value = node.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and not HEX_COLOUR.search(value.value):
-                found.append(f"{where}:{line}: {node.arg}={node.value.value!r}")
+                found.append(f"{where}:{line}: {node.arg}={value.value!r}")
     return found
 
 

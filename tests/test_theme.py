@@ -40,7 +40,8 @@ MAX_HUE_SHIFT_DEGREES = 3.0
 
 def rgb(colour: str) -> tuple[float, float, float]:
     value = colour.lstrip("#")
-    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return red, green, blue
 
 
 def contrast(a: str, b: str) -> float:
@@ -220,7 +221,9 @@ def test_course_page_text_meets_aa(tmp_path: Path) -> None:
     from slides.pipeline.course_page import write_index
 
     page = write_index(load_decks(), tmp_path)
-    css = BeautifulSoup(page.read_text(), "html.parser").style.get_text()
+    style = BeautifulSoup(page.read_text(), "html.parser").style
+    assert style is not None, "the course page has no style sheet"
+    css = style.get_text()
     rules = dict(re.findall(r"([^{}]+?)\s*\{([^}]*)\}", css))
     texts = {
         sel.strip(): c for sel, body in rules.items() for c in re.findall(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", body)
