@@ -7,9 +7,10 @@ Usage::
         ...
 
 Calling with the default arguments (the canonical run) returns the stored record when it is
-fresh: same code hash, same arguments, same record schema. Any other arguments compute without
-touching the disk, so tests can run small budgets. Nothing is ever pickled: arrays go to .npz
-(read with ``allow_pickle=False``), the rest to JSON, reconstructed from the record's type hints.
+fresh: same code hash (``code_hash``), same arguments, same record schema. Any other arguments
+compute without touching the disk, so tests can run small budgets. Nothing is ever pickled:
+``model.codec`` puts arrays in the .npz (read with ``allow_pickle=False``) and the rest in the
+JSON, and rebuilds the record from its type hints.
 """
 
 from __future__ import annotations
