@@ -50,6 +50,7 @@ def batchnorm_relu_example(
     mean = x.mean(dim=dims)
     var = x.var(dim=dims, unbiased=False)
     normalised = (x - mean[None, :, None, None]) / torch.sqrt(var[None, :, None, None] + bn.eps)
+    assert bn.running_mean is not None and bn.running_var is not None  # tracked by default
     return BatchNormReluExample(
         input=x.numpy(),
         mean=mean.numpy(),

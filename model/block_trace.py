@@ -1,4 +1,4 @@
-"""One residual block, or every block of a network: channels, parameters and multiply-adds."""
+"""One residual block: its convolutions' channels, parameters and multiply-adds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from model.blocks import block_class
-from model.measure import block_measures, build_model, count_flops, default_input_shape
+from model.measure import count_flops
 from model.resnet import count_parameters
 
 
@@ -88,29 +88,4 @@ def block_trace(
         shortcut_params=count_parameters(block.downsample) if block.downsample is not None else 0,
         params=count_parameters(block),
         macs=count_flops(block, input_shape) // 2,
-    )
-
-
-@dataclass(frozen=True)
-class BlockTable:
-    """Every residual block of a network: position, shapes, parameters, multiply-adds."""
-
-    model: str
-    names: tuple[str, ...]
-    input_shapes: tuple[tuple[int, ...], ...]
-    output_shapes: tuple[tuple[int, ...], ...]
-    params: tuple[int, ...]
-    macs: tuple[int, ...]
-
-
-def block_table(name: str = "resnet50") -> BlockTable:
-    """Per-block costs of model ``name`` at its design input size."""
-    measures = block_measures(build_model(name, device="meta"), default_input_shape(name))
-    return BlockTable(
-        model=name,
-        names=tuple(m.name for m in measures),
-        input_shapes=tuple(m.input_shape for m in measures),
-        output_shapes=tuple(m.output_shape for m in measures),
-        params=tuple(m.params for m in measures),
-        macs=tuple(m.macs for m in measures),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -67,13 +66,16 @@ def make_shortcut(
 
 
 class ResidualBlock(nn.Module):
-    """Common part of every block: the shortcut, and whether it is used at all.
+    """What every block does: ``relu(F(x) + shortcut(x))``, F being the block's ``residual_branch``.
 
     ``residual=False`` gives the paper's *plain* counterpart: same layers on the main path,
     no addition (and no projection parameters, since nothing would use them).
+    A block class with ``relu_after_addition = False`` (pre-activation) leaves the sum as it is.
     """
 
     expansion: int = 1
+    relu_after_addition: bool = True
+    relu: nn.Module
 
     def __init__(
         self,
@@ -95,6 +97,16 @@ class ResidualBlock(nn.Module):
     def shortcut(self, x: Tensor) -> Tensor:
         """What the skip connection carries to the addition."""
         return x if self.downsample is None else self.downsample(x)
+
+    def residual_branch(self, x: Tensor) -> Tensor:
+        """F(x): the block's layers on the main path."""
+        raise NotImplementedError
+
+    def forward(self, x: Tensor) -> Tensor:
+        out = self.residual_branch(x)
+        if self.residual:
+            out = out + self.shortcut(x)
+        return self.relu(out) if self.relu_after_addition else out
 
 
 class BasicBlock(ResidualBlock):
@@ -121,12 +133,6 @@ class BasicBlock(ResidualBlock):
         """F(x): conv, BN, ReLU, conv, BN."""
         out = self.relu(self.bn1(self.conv1(x)))
         return self.bn2(self.conv2(out))
-
-    def forward(self, x: Tensor) -> Tensor:
-        out = self.residual_branch(x)
-        if self.residual:
-            out = out + self.shortcut(x)
-        return self.relu(out)
 
 
 class Bottleneck(ResidualBlock):
@@ -166,12 +172,6 @@ class Bottleneck(ResidualBlock):
         out = self.relu(self.bn2(self.conv2(out)))
         return self.bn3(self.conv3(out))
 
-    def forward(self, x: Tensor) -> Tensor:
-        out = self.residual_branch(x)
-        if self.residual:
-            out = out + self.shortcut(x)
-        return self.relu(out)
-
 
 class PreActBlock(ResidualBlock):
     """Pre-activation block (He et al. 2016): BN, ReLU, conv, BN, ReLU, conv, then ``+ x``.
@@ -180,6 +180,7 @@ class PreActBlock(ResidualBlock):
     """
 
     expansion = 1
+    relu_after_addition = False
 
     def __init__(
         self,
@@ -201,21 +202,18 @@ class PreActBlock(ResidualBlock):
         out = self.conv1(self.relu(self.bn1(x)))
         return self.conv2(self.relu(self.bn2(out)))
 
-    def forward(self, x: Tensor) -> Tensor:
-        out = self.residual_branch(x)
-        if self.residual:
-            out = out + self.shortcut(x)
-        return out
 
+BlockType = type[BasicBlock] | type[Bottleneck] | type[PreActBlock]
+"""A block class: each takes ``(in_channels, planes, stride, shortcut, residual)``."""
 
-BLOCK_KINDS: dict[str, type[ResidualBlock]] = {
+BLOCK_KINDS: dict[str, BlockType] = {
     "basic": BasicBlock,
     "bottleneck": Bottleneck,
     "preact": PreActBlock,
 }
 
 
-def block_class(kind: str) -> type[ResidualBlock]:
+def block_class(kind: str) -> BlockType:
     """The block class named ``kind`` (``basic``, ``bottleneck`` or ``preact``)."""
     try:
         return BLOCK_KINDS[kind]

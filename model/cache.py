@@ -7,9 +7,10 @@ Usage::
         ...
 
 Calling with the default arguments (the canonical run) returns the stored record when it is
-fresh: same code hash, same arguments, same record schema. Any other arguments compute without
-touching the disk, so tests can run small budgets. Nothing is ever pickled: arrays go to .npz
-(read with ``allow_pickle=False``), the rest to JSON, reconstructed from the record's type hints.
+fresh: same code hash (``code_hash``), same arguments, same record schema. Any other arguments
+compute without touching the disk, so tests can run small budgets. Nothing is ever pickled:
+``model.codec`` puts arrays in the .npz (read with ``allow_pickle=False``) and the rest in the
+JSON, and rebuilds the record from its type hints.
 """
 
 from __future__ import annotations
@@ -27,17 +28,17 @@ import platform
 import sys
 import tempfile
 import time
-import types
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, ParamSpec, TypeVar
 
 import numpy as np
 
-from model.sources import imported_names
+from model.codec import JSON, CorruptRecord, decode, encode, schema_of
+from model.seeding import COMPUTE_THREADS, seeded
+from model.sources import ProjectSources, code_fingerprint
 
 DATA_DIR_ENV = "LECTURE_DATA_DIR"
 """Environment variable that moves the data directory (tests point it at a temporary one)."""
@@ -45,13 +46,11 @@ DATA_DIR_ENV = "LECTURE_DATA_DIR"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = PACKAGE_DIR.parent / "assets" / "data"
 
-REGISTERING_PACKAGES: tuple[str, ...] = ("model.api", "model.experiments", "model.concepts")
+REGISTERING_PACKAGES: tuple[str, ...] = ("model.experiments", "model.concepts")
 """Where cached functions live; ``load_registered_modules`` imports them (absent ones skipped)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-JSON = Any
 
 
 def data_dir() -> Path:
@@ -60,226 +59,45 @@ def data_dir() -> Path:
     return Path(override) if override else DEFAULT_DATA_DIR
 
 
-class CorruptRecord(Exception):
-    """A stored record that cannot be read back as its type; the message says why."""
-
-
-# --- encoding records -------------------------------------------------------------------------
-
-
-def _is_array_hint(hint: Any) -> bool:
-    return hint is np.ndarray or typing.get_origin(hint) is np.ndarray
-
-
-def _optional_inner(hint: Any) -> Any | None:
-    """``X`` for ``X | None``; ``None`` for any other hint."""
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        members = [a for a in typing.get_args(hint) if a is not type(None)]
-        if len(members) == 1 and len(typing.get_args(hint)) == 2:
-            return members[0]
-    return None
-
-
-def _field_hints(cls: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
-
-
-def schema_of(hint: Any) -> str:
-    """A text description of a record type, compared on load to spot changed records."""
-    if _is_array_hint(hint):
-        return "ndarray"
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        inner = ",".join(f"{k}:{schema_of(v)}" for k, v in _field_hints(hint).items())
-        return f"{hint.__module__}.{hint.__qualname__}({inner})"
-    inner_optional = _optional_inner(hint)
-    if inner_optional is not None:
-        return f"optional[{schema_of(inner_optional)}]"
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (tuple, list, dict):
-        inner = ",".join("..." if a is Ellipsis else schema_of(a) for a in args)
-        return f"{origin.__name__}[{inner}]"
-    if hint in (bool, int, float, str, type(None)):
-        return hint.__name__
-    raise TypeError(
-        f"unsupported field type {hint!r}: use float, int, str, bool, tuples/lists of those, "
-        "np.ndarray, dict[str, ...] or a nested dataclass"
-    )
-
-
-def _encode(value: Any, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> JSON:
-    """JSON for ``value`` of type ``hint``; arrays go into ``arrays`` and JSON keeps their key."""
-    if _is_array_hint(hint):
-        if not isinstance(value, np.ndarray):
-            raise TypeError(f"{where}: expected np.ndarray, got {type(value).__name__}")
-        if value.dtype.hasobject:
-            raise TypeError(f"{where}: object arrays cannot be stored without pickle")
-        key = f"a{len(arrays)}"
-        arrays[key] = value
-        return {"array": key, "dtype": value.dtype.str, "shape": list(value.shape)}
-    if dataclasses.is_dataclass(hint):
-        if type(value) is not hint:
-            raise TypeError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
-        return {
-            name: _encode(getattr(value, name), field_hint, f"{where}.{name}", arrays)
-            for name, field_hint in _field_hints(hint).items()  # type: ignore[arg-type]
-        }
-    inner_optional = _optional_inner(hint)
-    if inner_optional is not None:
-        return None if value is None else _encode(value, inner_optional, where, arrays)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (tuple, list):
-        if not isinstance(value, origin):
-            raise TypeError(f"{where}: expected {origin.__name__}, got {type(value).__name__}")
-        item_hints = _item_hints(args, len(value), where)
-        return [
-            _encode(v, h, f"{where}[{i}]", arrays)
-            for i, (v, h) in enumerate(zip(value, item_hints))
-        ]
-    if origin is dict:
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise TypeError(f"{where}: expected a dict with str keys")
-        return {k: _encode(v, args[1], f"{where}[{k!r}]", arrays) for k, v in value.items()}
-    _check_scalar(value, hint, where, TypeError)
-    return value
-
-
-def _item_hints(args: tuple[Any, ...], length: int, where: str) -> list[Any]:
-    if (len(args) == 2 and args[1] is Ellipsis) or len(args) == 1:
-        return [args[0]] * length
-    if len(args) != length:
-        raise TypeError(f"{where}: expected {len(args)} items, got {length}")
-    return list(args)
-
-
-def _check_scalar(value: Any, hint: Any, where: str, error: type[Exception]) -> None:
-    if hint is type(None):
-        ok = value is None
-    elif hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif hint is float:
-        ok = isinstance(value, float)
-    else:
-        ok = isinstance(value, hint)
-    if not ok:
-        raise error(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
-
-
-def _decode(data: JSON, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> Any:
-    """Inverse of ``_encode``; any mismatch raises ``CorruptRecord``."""
-    if _is_array_hint(hint):
-        if not isinstance(data, dict) or data.get("array") not in arrays:
-            raise CorruptRecord(f"{where}: array missing from the .npz")
-        array = arrays[data["array"]]
-        if array.dtype.str != data.get("dtype") or list(array.shape) != data.get("shape"):
-            raise CorruptRecord(f"{where}: array dtype or shape differs from the .json")
-        return array
-    if dataclasses.is_dataclass(hint):
-        fields = _field_hints(hint)  # type: ignore[arg-type]
-        if not isinstance(data, dict) or set(data) != set(fields):
-            expected = hint.__name__  # type: ignore[union-attr]
-            raise CorruptRecord(f"{where}: fields differ from {expected}")
-        values = {k: _decode(data[k], h, f"{where}.{k}", arrays) for k, h in fields.items()}
-        return hint(**values)  # type: ignore[operator]
-    inner_optional = _optional_inner(hint)
-    if inner_optional is not None:
-        return None if data is None else _decode(data, inner_optional, where, arrays)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (tuple, list):
-        if not isinstance(data, list):
-            raise CorruptRecord(f"{where}: expected a list")
-        try:
-            item_hints = _item_hints(args, len(data), where)
-        except TypeError as error:
-            raise CorruptRecord(str(error)) from None
-        items = [
-            _decode(v, h, f"{where}[{i}]", arrays)
-            for i, (v, h) in enumerate(zip(data, item_hints))
-        ]
-        return origin(items)
-    if origin is dict:
-        if not isinstance(data, dict):
-            raise CorruptRecord(f"{where}: expected an object")
-        return {k: _decode(v, args[1], f"{where}[{k!r}]", arrays) for k, v in data.items()}
-    _check_scalar(data, hint, where, CorruptRecord)
-    return data
-
-
-def records_equal(a: Any, b: Any) -> bool:
-    """Deep equality of records, arrays compared by dtype, shape and values (NaN equal to NaN)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (
-            isinstance(a, np.ndarray)
-            and isinstance(b, np.ndarray)
-            and a.dtype == b.dtype
-            and a.shape == b.shape
-            and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-        )
-    if type(a) is not type(b):
-        return False
-    if dataclasses.is_dataclass(a):
-        return all(
-            records_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
-        )
-    if isinstance(a, (tuple, list)):
-        return len(a) == len(b) and all(records_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(records_equal(a[k], b[k]) for k in a)
-    if isinstance(a, float) and a != a:
-        return b != b
-    return bool(a == b)
-
-
 # --- the code that made a record --------------------------------------------------------------
 
+STORAGE_MODULES = frozenset({"model.cache", "model.codec", "model.sources"})
+"""Modules that store records rather than compute them: left out of every code hash, since a
+record's ``schema`` already guards the stored format."""
 
-def _module_file(name: str) -> Path | None:
-    """Source file of project module ``name`` (``model.x.y``), found without importing it."""
-    parts = name.split(".")
-    if parts[0] != PACKAGE_DIR.name:
-        return None
-    base = PACKAGE_DIR.joinpath(*parts[1:])
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+RUN_AROUND_EVERY_RECORD: tuple[str, ...] = ("model.seeding",)
+"""Modules the cache runs around every computation (``compute``): part of every code hash."""
 
 
-def _project_imports(name: str, path: Path) -> set[str]:
-    """Project modules that the module ``name`` (source at ``path``) imports, anywhere in it."""
-    found: set[str] = set()
-    for base, imported in imported_names(path, name):
-        # ``from pkg import x``: the dependency is submodule x if it exists, else pkg.
-        submodule = f"{base}.{imported}" if imported else None
-        found.add(submodule if submodule and _module_file(submodule) else base)
-    return {m for m in found if _module_file(m) is not None}
+def code_sources(module_name: str, root: Path = PACKAGE_DIR.parent) -> dict[str, str]:
+    """Source text of ``module_name`` and of every project module it loads, transitively.
+
+    The packages Python loads on the way are included; ``STORAGE_MODULES`` are not, nor what
+    only they import. ``RUN_AROUND_EVERY_RECORD`` (and what it loads) always is. ``root`` is the
+    folder that holds the ``model`` package.
+    """
+    project = ProjectSources(root, (PACKAGE_DIR.name,))
+    found: dict[str, Path] = {}
+    for name in (module_name, *RUN_AROUND_EVERY_RECORD):
+        path = project.module_file(name)
+        if path is None:  # a module outside the project (a test's): where Python loaded it from
+            loaded = getattr(sys.modules.get(name), "__file__", None)
+            path = Path(loaded) if loaded else None
+        if path is None:
+            raise ValueError(f"cannot find the source of module {name!r}")
+        found.update(project.reached(path, stop=STORAGE_MODULES, module=name))
+    return {name: path.read_text(encoding="utf-8") for name, path in found.items()}
 
 
-def code_sources(module_name: str) -> dict[str, str]:
-    """Source of ``module_name`` and of every project module it imports, transitively."""
-    start = sys.modules.get(module_name)
-    start_file = getattr(start, "__file__", None)
-    first = Path(start_file) if start_file else _module_file(module_name)
-    if first is None:
-        raise ValueError(f"cannot find the source of module {module_name!r}")
-    sources: dict[str, str] = {}
-    pending: list[tuple[str, Path]] = [(module_name, first)]
-    while pending:
-        name, path = pending.pop()
-        if name in sources:
-            continue
-        sources[name] = path.read_text(encoding="utf-8")
-        for imported in _project_imports(name, path):
-            if imported not in sources:
-                pending.append((imported, _module_file(imported)))  # type: ignore[arg-type]
-    return sources
+def code_hash(module_name: str, root: Path = PACKAGE_DIR.parent) -> str:
+    """SHA-256 over what the code of ``code_sources`` does, in module name order.
 
-
-def code_hash(module_name: str) -> str:
-    """SHA-256 over the sources from ``code_sources``, in name order."""
+    Each module counts by its ``code_fingerprint``: reformatting the code, or editing its comments
+    and docstrings, keeps every record fresh.
+    """
     digest = hashlib.sha256()
-    for name, source in sorted(code_sources(module_name).items()):
-        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    for name, source in sorted(code_sources(module_name, root).items()):
+        digest.update(name.encode() + b"\0" + code_fingerprint(source, name).encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -306,28 +124,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-COMPUTE_THREADS = 1
-"""Records are computed on one thread each; ``build-data`` runs one record per core."""
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """Seed torch, ask for deterministic kernels and use one thread while a record is computed."""
-    import torch
-
-    previous = torch.are_deterministic_algorithms_enabled()
-    previous_warn = torch.is_deterministic_algorithms_warn_only_enabled()
-    threads = torch.get_num_threads()
-    torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    torch.set_num_threads(COMPUTE_THREADS)
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(previous, warn_only=previous_warn)
-        torch.set_num_threads(threads)
 
 
 def processor_model() -> str:
@@ -453,11 +249,11 @@ class CachedFunction(Generic[P, R]):
         bound.apply_defaults()
         seed = bound.arguments.get("seed")
         start, cpu = time.perf_counter(), time.process_time()
-        with _seeded(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0):
+        with seeded(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0, strict=False):
             record = self.function(*bound.args, **bound.kwargs)
         seconds = time.perf_counter() - start
         self.last_cpu_seconds = time.process_time() - cpu
-        _encode(record, self.record_type, self.name, {})
+        encode(record, self.record_type, self.name, {})
         problem = self.check(record) if self.check is not None else None
         if problem:
             raise ValueError(f"{self.name}: the computed record is inconsistent: {problem}")
@@ -528,7 +324,7 @@ class CachedFunction(Generic[P, R]):
                 arrays = {key: archive[key] for key in archive.files}
             if "record" not in stored:
                 raise CorruptRecord("missing 'record'")
-            record = _decode(stored["record"], self.record_type, self.name, arrays)
+            record = decode(stored["record"], self.record_type, self.name, arrays)
         except FileNotFoundError:
             return Status("corrupt", "the .npz is missing"), None
         except CorruptRecord as error:
@@ -545,7 +341,7 @@ class CachedFunction(Generic[P, R]):
         import torch
 
         arrays: dict[str, np.ndarray] = {}
-        encoded = _encode(record, self.record_type, self.name, arrays)
+        encoded = encode(record, self.record_type, self.name, arrays)
         buffer = io.BytesIO()
         np.savez(buffer, allow_pickle=False, **arrays)
         payload = buffer.getvalue()

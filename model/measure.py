@@ -119,21 +119,6 @@ class StageMeasure:
         return self.flops // 2
 
 
-@dataclass(frozen=True)
-class BlockMeasure:
-    """One residual block: where it sits, its input and output shapes, parameters and FLOPs."""
-
-    name: str
-    input_shape: tuple[int, ...]
-    output_shape: tuple[int, ...]
-    params: int
-    flops: int
-
-    @property
-    def macs(self) -> int:
-        return self.flops // 2
-
-
 def _device_of(network: nn.Module) -> torch.device:
     return next(network.parameters()).device
 
@@ -184,32 +169,6 @@ def shape_trace(
     return [(m.name, m.output_shape) for m in trace_stages(network, input_shape)]
 
 
-def block_measures(
-    network: StagedNetwork, input_shape: tuple[int, ...] = (1, 3, 224, 224)
-) -> list[BlockMeasure]:
-    """Parameters and FLOPs of every residual block, named as in the state dict (``layer1.0``)."""
-    measures = []
-    with _evaluating(network):
-        x = torch.zeros(input_shape, device=_device_of(network))
-        for stage_name, stage in network.named_stages():
-            if not isinstance(stage, nn.Sequential):
-                x = stage(x)
-                continue
-            for index, unit in enumerate(stage):
-                y, flops = _flops_of(unit, x)
-                measures.append(
-                    BlockMeasure(
-                        f"{stage_name}.{index}",
-                        tuple(x.shape),
-                        tuple(y.shape),
-                        count_parameters(unit),
-                        flops,
-                    )
-                )
-                x = y
-    return measures
-
-
 @contextmanager
 def capture_block_inputs(network: StagedNetwork) -> Iterator[list[Tensor]]:
     """Collect each block's input during a forward pass, with ``retain_grad`` set.
@@ -239,9 +198,7 @@ __all__ = [
     "PAPER_VGG19_GIGA_MULTIPLY_ADDS",
     "TOP1_ERROR_SOURCE",
     "TORCHVISION_TOP1_ERROR",
-    "BlockMeasure",
     "StageMeasure",
-    "block_measures",
     "build_model",
     "capture_block_inputs",
     "count_flops",

@@ -100,9 +100,9 @@ class ResNet(StagedNetwork):
         self.fc = nn.Linear(channels, num_classes)
         _init_weights(self)
         if zero_init_residual:
-            for unit in self.blocks():
-                last_bn = unit.bn3 if isinstance(unit, Bottleneck) else unit.bn2
-                nn.init.zeros_(last_bn.weight)
+            for each in self.blocks():
+                last_bn = "bn3" if isinstance(each, Bottleneck) else "bn2"
+                nn.init.zeros_(each.get_parameter(f"{last_bn}.weight"))
 
     def named_stages(self) -> list[tuple[str, nn.Module]]:
         names = ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4",

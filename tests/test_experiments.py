@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from model.cache import records_equal
 from model.cifar import blocks_per_stage
+from model.codec import records_equal
 from model.experiments import datasets
 from model.experiments import degradation as degradation_module
 from model.experiments import sharpening as sharpening_module

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from model.__main__ import main
 from model.batchnorm_relu import batchnorm_relu_example
 from model.block_trace import block_trace
-from model.cache import records_equal
+from model.codec import records_equal
 from model.convolution import conv_example, feature_maps
 from model.identity_block import identity_block_demo
 from model.measure import PAPER_GIGA_MULTIPLY_ADDS, build_model, count_flops, model_names, shape_trace

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from model import cache
+from model import cache, codec
 from model.__main__ import main
 
 
@@ -83,7 +87,7 @@ def test_canonical_run_is_stored_and_read_back_exactly(toy, data_dir):
     assert (data_dir / "toy.json").exists() and (data_dir / "toy.npz").exists()
     second = toy()
     assert len(toy.calls) == 1
-    assert cache.records_equal(first, second)
+    assert codec.records_equal(first, second)
     assert second.counts.dtype == np.int16 and second.inner.values.dtype == np.bool_
     assert isinstance(second.shape, tuple) and isinstance(second.history, list)
     stored = json.loads((data_dir / "toy.json").read_text())
@@ -106,8 +110,8 @@ def test_other_arguments_bypass_the_cache(toy, data_dir):
 
 
 def test_runs_are_deterministic(toy):
-    assert cache.records_equal(toy(seed=1), toy(seed=1))
-    assert not cache.records_equal(toy(seed=1), toy(seed=2))
+    assert codec.records_equal(toy(seed=1), toy(seed=1))
+    assert not codec.records_equal(toy(seed=1), toy(seed=2))
 
 
 @pytest.mark.parametrize(
@@ -157,8 +161,94 @@ def test_code_hash_follows_project_imports_only():
     modules = set(cache.code_sources("model.family"))
     assert {"model.family", "model.measure", "model.resnet", "model.blocks", "model.cifar"} <= modules
     assert "model.cache" not in modules and "model.__main__" not in modules
+    # The package Python loads first, and the seeding the cache runs around every record.
+    assert {"model", "model.seeding"} <= modules
     assert "model.blocks" in cache.code_sources("model.cifar")
     assert cache.code_hash("model.cifar") != cache.code_hash("model.family")
+    # A record module that imports the cache does not hash the modules that store records.
+    stored = set(cache.code_sources("model.experiments.degradation"))
+    assert {"model.experiments.datasets", "model.experiments.training", "model.cifar"} <= stored
+    assert not stored & {"model.cache", "model.codec", "model.sources"}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _model_copy(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of ``model/`` under ``tmp_path``, and the name of every module in it."""
+    shutil.copytree(ROOT / "model", tmp_path / "model", ignore=shutil.ignore_patterns("__pycache__"))
+    names = [
+        ".".join(p.relative_to(tmp_path).with_suffix("").parts).removesuffix(".__init__")
+        for p in sorted((tmp_path / "model").rglob("*.py"))
+    ]
+    return tmp_path, names
+
+
+def _hashes(root: Path, names: list[str]) -> dict[str, str]:
+    return {name: cache.code_hash(name, root) for name in names}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not in {path.name} once"
+    path.write_text(text.replace(old, new))
+
+
+def test_reformatting_the_model_keeps_every_code_hash(tmp_path):
+    root, names = _model_copy(tmp_path)
+    before = _hashes(root, names)
+    texts = {p: p.read_text() for p in (root / "model").rglob("*.py")}
+    # Narrow lines make ruff rewrap most of the code, then the project's own settings.
+    for options in (["--line-length", "60"], ["--config", str(ROOT / "pyproject.toml")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--no-cache", *options, str(root / "model")],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+    # Comments, blank lines and docstrings edited by hand.
+    blocks = root / "model" / "blocks.py"
+    _edit(blocks, "class ZeroPadShortcut(nn.Module):\n", "\n\nclass ZeroPadShortcut(nn.Module):  # option A\n")
+    _edit(blocks, '"""F(x): conv, BN, ReLU, conv, BN."""', '"""The main path.\n\n        Reworded."""')
+    changed = [p for p, text in texts.items() if p.read_text() != text]
+    assert len(changed) > len(texts) // 2
+    assert _hashes(root, names) == before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "changes", "keeps"),
+    [
+        # An operator in the blocks: every net that uses them, not the unrelated records.
+        ("blocks.py", "out = out + self.shortcut(x)", "out = out - self.shortcut(x)", "model.cifar", "model.functions"),
+        # A constant of one experiment: that experiment, not the nets.
+        ("experiments/degradation.py", "EPOCHS = 20", "EPOCHS = 21", "model.experiments.degradation", "model.cifar"),
+        # A default argument.
+        ("seeding.py", "strict: bool = True", "strict: bool = False", "model.functions", None),
+        # An integer that becomes a float of the same value.
+        ("experiments/degradation.py", "WIDTH = 8", "WIDTH = 8.0", "model.experiments.degradation", "model.cifar"),
+    ],
+)
+def test_a_change_of_code_changes_the_hash_of_what_uses_it(tmp_path, file, old, new, changes, keeps):
+    root, names = _model_copy(tmp_path)
+    before = _hashes(root, names)
+    _edit(root / "model" / file, old, new)
+    after = _hashes(root, names)
+    assert after[changes] != before[changes]
+    if keeps is not None:
+        assert after[keeps] == before[keeps]
+    else:  # the seeding runs around every record
+        assert all(after[name] != before[name] for name in names)
+
+
+def test_the_modules_that_store_records_are_in_no_hash(tmp_path):
+    root, names = _model_copy(tmp_path)
+    names = [n for n in names if n not in ("model.cache", "model.codec", "model.sources")]
+    before = _hashes(root, names)
+    for file in ("cache.py", "codec.py", "sources.py"):
+        path = root / "model" / file
+        path.write_text(path.read_text() + "\n\ndef added_later() -> int:\n    return 2\n")
+    _edit(root / "model" / "cache.py", 'DATA_DIR_ENV = "LECTURE_DATA_DIR"', 'DATA_DIR_ENV = "OTHER"')
+    assert _hashes(root, names) == before
 
 
 def test_unstorable_records_fail_even_outside_the_canonical_run(data_dir):

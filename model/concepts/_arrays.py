@@ -10,7 +10,7 @@ def frozen(values: torch.Tensor | np.ndarray, dtype: type = np.float64) -> np.nd
     """A read-only numpy copy, so a record cannot be changed by whoever reads it."""
     if isinstance(values, torch.Tensor):
         values = values.detach().cpu().numpy()
-    array = np.array(values, dtype=dtype, copy=True)
+    array: np.ndarray = np.array(values, dtype=dtype, copy=True)
     array.setflags(write=False)
     return array
 

@@ -77,6 +77,12 @@ def _leaf(value: float) -> torch.Tensor:
     return torch.tensor(value, dtype=torch.float64, requires_grad=True)
 
 
+def _grad(tensor: torch.Tensor) -> float:
+    """The gradient ``backward`` left on ``tensor``: every tensor here takes part in the loss."""
+    assert tensor.grad is not None
+    return tensor.grad.item()
+
+
 def autodiff_example() -> AutodiffExample:
     """Forward values, local derivatives and gradients of the two-hidden-unit network."""
     x = {name: _leaf(value) for name, value in INPUTS.items()}
@@ -128,7 +134,7 @@ def autodiff_example() -> AutodiffExample:
     loss.backward()
 
     nodes = tuple(
-        GraphNode(name, latex, expression, layer, tensor.item(), tensor.grad.item())
+        GraphNode(name, latex, expression, layer, tensor.item(), _grad(tensor))
         for name, latex, expression, layer, tensor in graph
     )
     forward_order = tuple(node.name for node in nodes)
@@ -160,7 +166,7 @@ def autodiff_example() -> AutodiffExample:
             name=name,
             latex=latex_names[name],
             value=tensor.item(),
-            grad=tensor.grad.item(),
+            grad=_grad(tensor),
             edge=weight_edges.get(name),
             child=weight_edges[name][1] if name in weight_edges else enters[name],
         )

@@ -97,18 +97,24 @@ def _layers() -> tuple[nn.Linear, nn.BatchNorm1d]:
     return linear, norm
 
 
+def _running(norm: nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
+    """The layer's running mean and variance (it tracks them by default)."""
+    assert norm.running_mean is not None and norm.running_var is not None
+    return norm.running_mean, norm.running_var
+
+
 def _evaluate(
     linear: nn.Linear, norm: nn.BatchNorm1d, example: torch.Tensor, steps: int
 ) -> EvalResult:
     norm.eval()
     hidden = linear(example.unsqueeze(0))
     output = norm(hidden)[0]
-    normalized = (hidden[0] - norm.running_mean) / torch.sqrt(norm.running_var + norm.eps)
+    normalized = (hidden[0] - _running(norm)[0]) / torch.sqrt(_running(norm)[1] + norm.eps)
     norm.train()
     return EvalResult(
         steps=steps,
-        running_mean=frozen(norm.running_mean),
-        running_var=frozen(norm.running_var),
+        running_mean=frozen(_running(norm)[0]),
+        running_var=frozen(_running(norm)[1]),
         normalized=frozen(normalized),
         output=frozen(output),
     )
@@ -129,18 +135,18 @@ def batchnorm_example() -> BatchNormExample:
     unbiased_variance = hidden.var(dim=0, unbiased=True)
     normalized = (hidden - mean) / torch.sqrt(variance + EPS)
 
-    means = [norm.running_mean.clone()]
-    variances = [norm.running_var.clone()]
+    means = [_running(norm)[0].clone()]
+    variances = [_running(norm)[1].clone()]
     norm.train()
     output = norm(hidden)
-    means.append(norm.running_mean.clone())
-    variances.append(norm.running_var.clone())
+    means.append(_running(norm)[0].clone())
+    variances.append(_running(norm)[1].clone())
     after_one_step = _evaluate(linear, norm, new_example, steps=1)
 
     for step in range(1, LONG_RUN_STEPS):
         norm(linear(batches[step % len(batches)]))
-        means.append(norm.running_mean.clone())
-        variances.append(norm.running_var.clone())
+        means.append(_running(norm)[0].clone())
+        variances.append(_running(norm)[1].clone())
     after_many_steps = _evaluate(linear, norm, new_example, steps=LONG_RUN_STEPS)
 
     return BatchNormExample(

@@ -6,7 +6,6 @@ blurring are fixed filters, so the same seed always gives the same tensors.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +13,8 @@ from functools import cache
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from model.seeding import seeded as seeded  # the experiments seed each net with it
 
 DIGITS_SOURCE = (
     "scikit-learn load_digits: 1,797 8x8 handwritten digits "
@@ -34,29 +35,6 @@ PHOTO_LICENCES: dict[str, str] = {
     "grass": "CC0 (DeviantArt, linolafett)",
     "gravel": "CC0 (CC0Textures)",
 }
-
-
-@contextlib.contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """Seed torch, ask for deterministic kernels and run on one thread; restore all after.
-
-    One thread because these nets are tiny: on two shared cores a second OpenMP thread
-    mostly waits at barriers (measured 10-20x slower under load, barely faster when idle),
-    and ``build-data`` runs one record per core instead. One thread makes a run repeat
-    exactly on the same processor; another processor (other vector kernels) sums in another
-    order, so its numbers differ, which is why every verdict is judged against seed spread.
-    """
-    was_deterministic = torch.are_deterministic_algorithms_enabled()
-    was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    threads = torch.get_num_threads()
-    torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(was_deterministic, warn_only=was_warn_only)
-        torch.set_num_threads(threads)
 
 
 # ----------------------------------------------------------------------------- digits

@@ -16,7 +16,10 @@ against the deep residual net's, each with a margin taken from the spread over s
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -34,6 +37,8 @@ from model.experiments.datasets import (
 )
 from model.experiments.spread import Spread
 from model.experiments.training import Schedule, error_rate, train_classifier
+
+R = TypeVar("R")
 
 SEEDS = (0, 1, 2)
 DEPTHS = (20, 56)
@@ -135,6 +140,7 @@ class DegradationRun:
 
 def train_run(
     seed: int,
+    *,
     depths: tuple[int, ...] = DEPTHS,
     epochs: int = EPOCHS,
     width: int = WIDTH,
@@ -184,27 +190,30 @@ def train_run(
     )
 
 
-def _run_record(seed: int) -> CachedFunction:
-    def degradation_run(
-        *,
-        seed: int = seed,
-        depths: tuple[int, ...] = DEPTHS,
-        epochs: int = EPOCHS,
-        width: int = WIDTH,
-        image_size: int = IMAGE_SIZE,
-        batch_size: int = BATCH_SIZE,
-        lr: float = LR,
-        weight_decay: float = WEIGHT_DECAY,
-        warmup_epochs: int = WARMUP_EPOCHS,
-    ) -> DegradationRun:
-        return train_run(
-            seed, depths, epochs, width, image_size, batch_size, lr, weight_decay, warmup_epochs
-        )
+RECIPE = tuple(
+    p for p in inspect.signature(train_run).parameters.values() if p.kind is p.KEYWORD_ONLY
+)
+"""The training recipe: ``train_run``'s keyword arguments, each with its default."""
+
+
+def _taking_the_recipe(function: Callable[..., R]) -> Callable[..., R]:
+    """``function(*, <its own keywords>, **recipe)`` with the recipe's keywords written out in its
+    signature, so the cache sees each one and its default (the stored run's arguments)."""
+    signature = inspect.signature(function)
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    function.__signature__ = signature.replace(parameters=[*own, *RECIPE])  # type: ignore[attr-defined]
+    return function
+
+
+def _run_record(seed: int) -> CachedFunction[..., DegradationRun]:
+    @_taking_the_recipe
+    def degradation_run(*, seed: int = seed, **recipe: Any) -> DegradationRun:
+        return train_run(seed, **recipe)
 
     return cached(f"degradation_seed{seed}", provenance=PROVENANCE)(degradation_run)
 
 
-RUNS: dict[int, CachedFunction] = {seed: _run_record(seed) for seed in SEEDS}
+RUNS: dict[int, CachedFunction[..., DegradationRun]] = {seed: _run_record(seed) for seed in SEEDS}
 """The cached run of each seed in ``SEEDS``: ``RUNS[0]()`` is seed 0's stored run."""
 
 
@@ -292,23 +301,11 @@ def _percent(s: Spread) -> str:
 
 @cached("degradation", provenance={**PROVENANCE, "criterion": CRITERION}, check=check,
         needs=tuple(f"degradation_seed{seed}" for seed in SEEDS))
-def degradation(
-    *,
-    seeds: tuple[int, ...] = SEEDS,
-    depths: tuple[int, ...] = DEPTHS,
-    epochs: int = EPOCHS,
-    width: int = WIDTH,
-    image_size: int = IMAGE_SIZE,
-    batch_size: int = BATCH_SIZE,
-    lr: float = LR,
-    weight_decay: float = WEIGHT_DECAY,
-    warmup_epochs: int = WARMUP_EPOCHS,
-) -> Degradation:
-    params = {
-        "depths": tuple(depths), "epochs": epochs, "width": width, "image_size": image_size,
-        "batch_size": batch_size, "lr": lr, "weight_decay": weight_decay,
-        "warmup_epochs": warmup_epochs,
-    }
+@_taking_the_recipe
+def degradation(*, seeds: tuple[int, ...] = SEEDS, **recipe: Any) -> Degradation:
+    # The cache passes every argument of the signature, so ``recipe`` holds all of RECIPE.
+    params: dict[str, Any] = {**recipe, "depths": tuple(recipe["depths"])}
+    depths, epochs = params["depths"], params["epochs"]
     # Stored runs are read back when the arguments are theirs; anything else trains here.
     runs = [RUNS[s](**params) if s in RUNS else train_run(s, **params) for s in seeds]
     keys = list(runs[0].train_error)

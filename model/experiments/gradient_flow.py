@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from model.cache import cached
 from model.cifar import resnet_cifar
 from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, run_key, seeded
+from model.resnet import StagedNetwork
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class GradientFlow:
 
 
 def block_input_gradients(
-    net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor
+    net: StagedNetwork, x: torch.Tensor, y: torch.Tensor
 ) -> tuple[np.ndarray, float]:
     """||dL/dx_b|| for the input x_b of every block b of `net`, in block order."""
     inputs: list[torch.Tensor] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -62,11 +63,11 @@ class SharpeningNet(nn.Module):
         # He initialisation with zero biases keeps every ReLU channel alive at the start
         # (PyTorch's default random biases left some first-layer maps dead on this data).
         for conv in self.convs:
-            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
-            nn.init.zeros_(conv.bias)
+            nn.init.kaiming_normal_(conv.get_parameter("weight"), nonlinearity="relu")
+            nn.init.zeros_(conv.get_parameter("bias"))
         # The last layer starts at zero, so the residual net starts as the identity and the
         # plain net as the zero image: each begins from what its own design makes natural.
-        nn.init.zeros_(self.convs[-1].weight)
+        nn.init.zeros_(self.convs[-1].get_parameter("weight"))
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
         for conv in self.convs[:-1]:
@@ -232,7 +233,7 @@ def sharpening(
 
     runs = []
     for seed in seeds:
-        common = dict(
+        common: dict[str, Any] = dict(
             steps=steps, seed=seed, sigma=sigma, depth=depth, width=width,
             batch_size=batch_size, patch_size=patch_size, lr=lr,
         )
@@ -282,8 +283,8 @@ def sharpening(
         skip_helps=helps,
         effect_observed=sharpens and helps,
         criterion=CRITERION,
-        first_layer_weight=net.convs[0].weight.detach().numpy().astype(np.float32),
-        first_layer_bias=net.convs[0].bias.detach().numpy().astype(np.float32),
+        first_layer_weight=net.convs[0].get_parameter("weight").detach().numpy().astype(np.float32),
+        first_layer_bias=net.convs[0].get_parameter("bias").detach().numpy().astype(np.float32),
         # A channel whose ReLU is off over the whole crop stays an all-zero map.
         first_layer_maps=to_uint8(maps / np.maximum(peak, 1e-12)[:, None, None]),
         first_layer_max=peak,

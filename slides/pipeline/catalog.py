@@ -151,93 +151,36 @@ def select(decks: tuple[DeckEntry, ...], wanted: list[str]) -> tuple[DeckEntry, 
     return tuple(d for d in decks if not wanted or d.name in wanted)
 
 
-@cache
-def module_file(module: str) -> Path | None:
-    """The source file of a project module, or None for third-party modules."""
-    parts = module.split(".")
-    if parts[0] not in PROJECT_PACKAGES:
-        return None
-    base = ROOT.joinpath(*parts)
-    if (base / "__init__.py").is_file():
-        return base / "__init__.py"
-    if base.with_suffix(".py").is_file():
-        return base.with_suffix(".py")
-    return None
-
-
-def _load_import_reader():
-    """``model.sources.imported_names``, loaded from its file: importing it as ``model.sources``
-    would run ``model/__init__.py``, which needs torch, and this runs with the system Python."""
+def _load_sources_module():
+    """``model/sources.py``, loaded from its file: importing it as ``model.sources`` would make
+    this depend on the ``model`` package, and this runs with the system Python before any
+    virtual environment exists."""
     spec = importlib.util.spec_from_file_location("_model_sources", ROOT / "model" / "sources.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.imported_names
+    return module
 
 
-imported_names = _load_import_reader()
-
-
-@cache
-def _imports(path: Path) -> tuple[tuple[str, str | None], ...]:
-    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    if path.name == "__init__.py":
-        module = module.rpartition(".")[0]
-    try:
-        return tuple(imported_names(path, module))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
-        raise _unreadable(path, error) from None
-
-
-@cache
-def _check_imported_modules_exist(path: Path) -> None:
-    """A project module that ``path`` imports by name must have a file (it may have been deleted)."""
-    for base, _ in _imports(path):
-        if base.split(".")[0] in PROJECT_PACKAGES and module_file(base) is None:
-            missing = ROOT.joinpath(*base.split(".")).with_suffix(".py")
-            raise CatalogError(
-                f"{_shown(path)} imports {base}, but {_shown(missing)} does not exist; restore it or fix the import"
-            )
-
-
-@cache
-def _imported_modules(path: Path) -> frozenset[str]:
-    """Modules a file imports, including the parent packages Python loads on the way."""
-    found: set[str] = set()
-    for base, name in _imports(path):
-        found.add(base)
-        if name:
-            # "from pkg import mod" may name a submodule.
-            found.add(f"{base}.{name}")
-    with_parents: set[str] = set()
-    for name in found:
-        pieces = name.split(".")
-        with_parents.update(".".join(pieces[: i + 1]) for i in range(len(pieces)))
-    return frozenset(with_parents)
+_sources = _load_sources_module()
+PROJECT = _sources.ProjectSources(ROOT, PROJECT_PACKAGES)
 
 
 @cache
 def dependencies(path: Path) -> tuple[Path, ...]:
-    """``path`` and every project source file it imports, transitively, sorted."""
-    seen: set[Path] = set()
-    todo = [path]
-    # The packages containing the file are loaded too.
-    rel = path.relative_to(ROOT).parts
-    for i in range(1, len(rel)):
-        init = ROOT.joinpath(*rel[:i], "__init__.py")
-        if init.is_file():
-            todo.append(init)
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        _check_imported_modules_exist(current)
-        for module in _imported_modules(current):
-            source = module_file(module)
-            if source is not None and source not in seen:
-                todo.append(source)
-    return tuple(sorted(seen))
+    """``path`` and every project source file it imports, transitively, sorted.
+
+    The packages that contain these files are included: Python loads them first.
+    """
+    try:
+        return tuple(sorted(PROJECT.reached(path).values()))
+    except _sources.UnreadableSource as error:
+        raise _unreadable(error.path, error.error) from None
+    except _sources.MissingModule as error:
+        raise CatalogError(
+            f"{_shown(error.importer)} imports {error.module}, but {_shown(error.expected)} does not exist; "
+            "restore it or fix the import"
+        ) from None
 
 
 def cached_records(paths: tuple[Path, ...]) -> list[str]:
