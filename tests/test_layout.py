@@ -16,8 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup, config
 
 from slides import theme
 from slides.common.diagrams import LayerBox
-from slides.common.grids import NumberGrid
-from slides.common.heatmaps import HeatMap
+from slides.common.grids import Grid, decimals
 from slides.common.text import TextTooSmall, fit, label
 from slides.onscreen import layout_problems, onscreen_texts
 from tests.conftest import ROOT, run_make
@@ -122,16 +121,19 @@ def test_fit_below_min_font_raises_and_leaves_the_text_alone() -> None:
     assert line.width == pytest.approx(width)
 
 
-def test_a_number_too_wide_for_its_grid_cell_raises() -> None:
-    with pytest.raises(TextTooSmall, match="12345"):
-        NumberGrid(np.array([[12345.0]]), cell=0.5)
-    grid = NumberGrid(np.array([[1.0, 2.0]]), cell=0.7)
+@pytest.mark.parametrize(
+    ("value", "places", "cell"),
+    [(12345.0, 0, 0.5), (0.123, 3, 0.4), (-0.123, 3, (0.6, 0.56))],
+    ids=["square", "heat", "wide"],
+)
+def test_a_number_too_wide_for_its_grid_cell_raises(value: float, places: int, cell: float | tuple) -> None:
+    with pytest.raises(TextTooSmall, match=f"{abs(value):.{places}f}"):
+        Grid(np.array([[value]]), cell=cell, format=decimals(places))
+
+
+def test_numbers_that_fit_their_cells_keep_min_font() -> None:
+    grid = Grid(np.array([[1.0, 2.0]]), cell=0.7)
     assert min(n.font_size for n in grid.numbers) >= theme.MIN_FONT
-
-
-def test_a_heat_map_value_too_wide_for_its_cell_raises() -> None:
-    with pytest.raises(TextTooSmall, match="0.123"):
-        HeatMap(np.array([[0.123]]), decimals=3, cell=0.4)
 
 
 def test_a_layer_name_too_long_for_its_box_raises() -> None:

@@ -22,7 +22,8 @@ from manim import (
 from model.batchnorm_relu import BatchNormReluExample, batchnorm_relu_example
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid, format_value
+from slides.common.grids import Grid, decimals
+from slides.common.numbers import fixed
 from slides.common.text import label
 
 CELL = 1.05  # wide enough for a one-decimal negative number at the minimum font size
@@ -63,9 +64,9 @@ class BatchNormAndReLU(LectureSlide):
         )
         self.show_relu()
 
-    def _grid(self, values: np.ndarray, title: str, color: str, decimals: int) -> VGroup:
+    def _grid(self, values: np.ndarray, title: str, color: str, places: int) -> VGroup:
         """Examples as rows, channels as columns, with the grid's name and channel headers above."""
-        grid = NumberGrid(_as_grid(values).T, cell=CELL, decimals=decimals, color=color)
+        grid = Grid(_as_grid(values).T, cell=CELL, format=decimals(places), color=color)
         headers = VGroup(
             *(
                 label(f"ch {c + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(grid.cell_at(0, c), UP, buff=0.12)
@@ -88,7 +89,7 @@ class BatchNormAndReLU(LectureSlide):
         self.play(FadeIn(self.inputs[:2]), FadeIn(self.inputs.grid.cells))
         self.play(LaggedStart(*(FadeIn(n) for n in self.inputs.grid.numbers), lag_ratio=0.1))
 
-    def _statistics(self, grid: NumberGrid, means: np.ndarray, variances: np.ndarray) -> tuple[VGroup, VGroup]:
+    def _statistics(self, grid: Grid, means: np.ndarray, variances: np.ndarray) -> tuple[VGroup, VGroup]:
         """ "mean" and "var" rows under ``grid``, one value per channel column."""
         names = VGroup(
             label("mean", size=theme.MIN_FONT, color=theme.HIGHLIGHT),
@@ -101,7 +102,7 @@ class BatchNormAndReLU(LectureSlide):
             columns.add(
                 VGroup(
                     *(
-                        label(format_value(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
+                        label(fixed(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
                         .match_y(n)
                         .match_x(grid.cell_at(0, channel))
                         for v, n in zip((mean, var), names)
