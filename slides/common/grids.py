@@ -143,11 +143,12 @@ class Grid(VGroup):
         else:
             width, height = (cell, cell) if isinstance(cell, (int, float)) else cell
             self.cell_width, self.cell_height = float(width), float(height)
-            shades = None
+            shades: list[list[ManimColor | None]] | None = None
             if fill is not None:
                 if self.values is None:
                     raise ValueError("a colour function needs numbers, not strings")
-                shades = [[None] * cols] * (header is not None) + [[fill(float(v)) for v in row] for row in self.values]
+                shades = [[None] * cols for _ in range(header is not None)]
+                shades += [[fill(float(v)) for v in row] for row in self.values]
             self._lay_out_cells(texts, shades, color, inks, fonts, size, show_values)
         self.add(self.cells, self.numbers)
         self.row_labels = VGroup(
@@ -246,7 +247,9 @@ class Grid(VGroup):
         return boxes[row * self.shape[1] + col]
 
     def number_at(self, row: int, col: int) -> Text:
-        return self.numbers[row * self.shape[1] + col]
+        number = self.numbers[row * self.shape[1] + col]
+        assert isinstance(number, Text)
+        return number
 
     def window(self, row: int, col: int, height: int, width: int, *, color: str = theme.HIGHLIGHT) -> Rectangle:
         """A frame around the ``height`` x ``width`` block whose top-left cell is (row, col)."""

@@ -104,6 +104,7 @@ class BatchNormalization(LectureSlide):
             LaggedStart(*(AnimationGroup(Create(frame), FadeIn(name)) for frame, name in batches), lag_ratio=0.4),
             run_time=1.0,
         )
+        self.dataset_table = dataset
         self.dataset = VGroup(dataset, name, batches)
 
     def show_hidden(self) -> None:
@@ -122,7 +123,7 @@ class BatchNormalization(LectureSlide):
             label("x", color=theme.DATA).next_to(self.batch, UP, buff=0.15),
             label("h", color=theme.LAYER).next_to(self.hidden, UP, buff=0.15),
         )
-        first_rows = self.dataset[0].rows[: data.batch_size]
+        first_rows = self.dataset_table.rows[: data.batch_size]
         self.play(FadeOut(self.dataset), TransformFromCopy(first_rows, self.batch.rows), run_time=1.0)
         self.play(Create(arrow), Write(layer), FadeIn(names[0]), run_time=0.8)
         self.play(TransformFromCopy(self.batch, self.hidden), FadeIn(names[1]), run_time=1.0)

@@ -130,7 +130,8 @@ class RecurrentNetwork(LectureSlide):
         caption = label("embedding table", size=theme.LABEL_FONT, color=theme.LAYER)
         caption.next_to(table, UP, buff=0.2)
         self.table = VGroup(table, names, caption)
-        self.inputs = VGroup(*(Grid(row[:, None], cell=ONE_DECIMAL_CELL, format=decimals(1)) for row in data.embedded))
+        self.input_grids = [Grid(row[:, None], cell=ONE_DECIMAL_CELL, format=decimals(1)) for row in data.embedded]
+        self.inputs = VGroup(*self.input_grids)
         self.inputs.arrange(RIGHT, buff=0.9)
         looked_up = VGroup(self.table, self.inputs).arrange(RIGHT, buff=1.4)
         looked_up.next_to(self.heading, DOWN, buff=0.5)
@@ -142,7 +143,7 @@ class RecurrentNetwork(LectureSlide):
             *(word.animate.move_to(target) for word, target in zip(self.words, targets)),
             run_time=1.0,
         )
-        for word, row, x in zip(self.words, data.token_ids, self.inputs):
+        for word, row, x in zip(self.words, data.token_ids, self.input_grids):
             window = table.window(row, 0, 1, table.shape[1])
             self.play(Create(window), Indicate(word, color=theme.HIGHLIGHT), run_time=0.5)
             picked = VGroup(*(table.number_at(row, col) for col in range(table.shape[1])))
@@ -151,10 +152,11 @@ class RecurrentNetwork(LectureSlide):
     def show_recurrence(self) -> None:
         data = self.data
         steps = len(data.tokens)
-        self.states = VGroup(
-            Grid(data.initial_hidden[:, None], cell=TWO_DECIMAL_CELL, format=decimals(2)),
-            *(Grid(h[:, None], cell=TWO_DECIMAL_CELL, format=decimals(2)) for h in data.hidden_states),
-        ).arrange(RIGHT, buff=0.5)
+        self.state_grids = [
+            Grid(h[:, None], cell=TWO_DECIMAL_CELL, format=decimals(2))
+            for h in (data.initial_hidden, *data.hidden_states)
+        ]
+        self.states = VGroup(*self.state_grids).arrange(RIGHT, buff=0.5)
         state_names = VGroup(
             *(label(sub("h", t), size=theme.LABEL_FONT).next_to(h, UP, buff=0.08) for t, h in enumerate(self.states))
         )
@@ -197,7 +199,7 @@ class RecurrentNetwork(LectureSlide):
             FadeIn(self.states[0]),
             FadeIn(state_names[0]),
             FadeIn(self.feeds),
-            *(FadeIn(h.cells) for h in self.states[1:]),
+            *(FadeIn(h.cells) for h in self.state_grids[1:]),
             run_time=0.8,
         )
         self.play(FadeIn(self.weights), Write(self.work), run_time=1.2)
@@ -205,7 +207,7 @@ class RecurrentNetwork(LectureSlide):
     def show_step(self, step: int) -> None:
         data = self.data
         t = step + 1
-        previous, current, x = self.states[step], self.states[t], self.inputs[step]
+        previous, current, x = self.state_grids[step], self.state_grids[t], self.input_grids[step]
         focus = VGroup(
             SurroundingRectangle(x, color=theme.HIGHLIGHT, buff=0.05),
             SurroundingRectangle(previous, color=theme.HIGHLIGHT, buff=0.05),

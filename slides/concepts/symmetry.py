@@ -41,6 +41,17 @@ def weight_swap_data() -> WeightSwapExample:
     return weight_swap_example()
 
 
+def output_column(values: np.ndarray) -> Grid:
+    """The network's outputs, one a row, in two decimals."""
+    return Grid(
+        values.reshape(-1, 1),
+        cell=(OUTPUT_WIDTH, WIDE_CELL[1]),
+        format=decimals(2),
+        color=theme.MUTED,
+        ink=theme.OUTPUT,
+    )
+
+
 class WeightSwapSymmetry(LectureSlide):
     def construct(self) -> None:
         self.next_slide(
@@ -123,13 +134,7 @@ class WeightSwapSymmetry(LectureSlide):
         )
         # Inputs and targets are whole numbers; the outputs need two decimals.
         examples = Grid(np.column_stack([data.inputs, data.targets]), cell=(0.9, WIDE_CELL[1]), color=theme.MUTED)
-        outputs = Grid(
-            data.outputs.reshape(-1, 1),
-            cell=(OUTPUT_WIDTH, WIDE_CELL[1]),
-            format=decimals(2),
-            color=theme.MUTED,
-            ink=theme.OUTPUT,
-        )
+        outputs = output_column(data.outputs)
         self.outputs = VGroup(examples, outputs).arrange(RIGHT, buff=0)
         self.outputs.next_to(self.weights, DOWN, buff=0.6).align_to(self.table, RIGHT).shift(-OUTPUT_WIDTH * RIGHT)
         headers = VGroup(
@@ -170,13 +175,7 @@ class WeightSwapSymmetry(LectureSlide):
         moves.append(rows[second].animate.move_to(rows[first].get_center()))
         self.play(*moves, run_time=1.5)
 
-        after = Grid(
-            data.swapped_outputs.reshape(-1, 1),
-            cell=(OUTPUT_WIDTH, WIDE_CELL[1]),
-            format=decimals(2),
-            color=theme.MUTED,
-            ink=theme.OUTPUT,
-        )
+        after = output_column(data.swapped_outputs)
         after.next_to(self.outputs, RIGHT, buff=0)
         header = label("swapped", size=theme.MIN_FONT, color=theme.MUTED).next_to(after, UP, buff=0.12)
         header.align_to(self.output_headers, DOWN).align_to(after, LEFT)

@@ -16,6 +16,7 @@ from manim import (
     SurroundingRectangle,
     TransformFromCopy,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -37,6 +38,16 @@ def batchnorm_data() -> BatchNormReluExample:
 def _as_grid(values: np.ndarray) -> np.ndarray:
     """(batch, channels, 1, 1) -> rows = channels, columns = examples of the batch."""
     return values[:, :, 0, 0].T
+
+
+class TitledGrid(VGroup):
+    """A grid under its name and column headers; ``grid`` is the grid itself."""
+
+    grid: Grid
+
+    def __init__(self, name: VMobject, headers: VGroup, grid: Grid) -> None:
+        super().__init__(name, headers, grid)
+        self.grid = grid
 
 
 class BatchNormAndReLU(LectureSlide):
@@ -64,7 +75,7 @@ class BatchNormAndReLU(LectureSlide):
         )
         self.show_relu()
 
-    def _grid(self, values: np.ndarray, title: str, color: str, places: int) -> VGroup:
+    def _grid(self, values: np.ndarray, title: str, color: str, places: int) -> TitledGrid:
         """Examples as rows, channels as columns, with the grid's name and channel headers above."""
         grid = Grid(_as_grid(values).T, cell=CELL, format=decimals(places), color=color)
         headers = VGroup(
@@ -74,9 +85,7 @@ class BatchNormAndReLU(LectureSlide):
             )
         )
         name = label(title, size=theme.LABEL_FONT, color=color).next_to(headers, UP, buff=0.12)
-        group = VGroup(name, headers, grid)
-        group.grid = grid
-        return group
+        return TitledGrid(name, headers, grid)
 
     def show_batch(self) -> None:
         self.heading = self.title("Batch norm and ReLU, on a real batch")

@@ -118,7 +118,8 @@ class WholeNetwork(LectureSlide):
             )
             colors.append(theme.TEXT)
         # As large as the frame's width allows, rows spread over the height above the sources.
-        grid = fit(table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5), width=TABLE_WIDTH)
+        grid = table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5)
+        fit(grid, width=TABLE_WIDTH)
         source = (
             VGroup(
                 label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
