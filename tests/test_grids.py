@@ -9,6 +9,7 @@ from manim import ManimColor
 from slides import theme
 from slides.common.grids import WIDE_CELL, Grid, decimals, diverging, sequential
 from slides.common.text import TextTooSmall
+from slides.onscreen import description, onscreen_texts
 
 
 def test_square_cells_hold_their_values_in_reading_order() -> None:
@@ -99,3 +100,12 @@ def test_bad_input_says_what_is_wrong(values, options, message: str) -> None:
 def test_a_number_wider_than_its_cell_raises_instead_of_shrinking() -> None:
     with pytest.raises(TextTooSmall, match="123456"):
         Grid(np.array([[123456.0]]), cell=0.5)
+
+
+def test_the_slide_description_reads_a_grid_row_by_row() -> None:
+    grid = Grid(np.array([[1.0, -2.0, 3.0], [4.0, 5.0, 6.0]]), cell=0.7)
+    assert description(onscreen_texts([grid]), [])["text"] == ["1 \u22122 3", "4 5 6"]
+    # Numbers faded in one by one, as the scenes do, still read as the table's rows.
+    assert description(onscreen_texts(list(grid.numbers)), [])["text"] == ["1 \u22122 3", "4 5 6"]
+    table = Grid([["ResNet-18", "18"], ["ResNet-34", "34"]], cell=None, header=["model", "layers"])
+    assert description(onscreen_texts([table]), [])["text"] == ["model", "layers", "ResNet-18", "18", "ResNet-34", "34"]
