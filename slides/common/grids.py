@@ -70,6 +70,10 @@ class Grid(VGroup):
     (``header_buff`` below it, in a table of words). A table of words stacks its rows ``buff[1]``
     apart, tops aligned, or with ``pitch`` puts their centres that far apart, for even lines.
 
+    ``rows`` is a view: the grid holds ``cells`` and ``numbers``. To move a row, animate its boxes
+    and numbers; animating ``rows[r]`` itself makes manim split the grid into pieces on screen,
+    and the slide's description would read it in pieces.
+
     >>> patch = Grid(np.arange(9).reshape(3, 3), cell=0.7)
     >>> patch.cell_at(1, 2)  # the box in row 1, column 2
     >>> weights = Grid(np.array([[0.1, 0.6, 0.3]]), cell=0.9, format=decimals(2), fill=sequential(0, 0.6))

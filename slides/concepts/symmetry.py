@@ -170,9 +170,12 @@ class WeightSwapSymmetry(LectureSlide):
             if parent in where or child in where:
                 moved = self.graph.connector(start, end).set_stroke(edge.get_stroke_color(), edge.get_stroke_width())
                 moves.append(Transform(edge, moved))
+        # Box by box and number by number: animating a whole row group would pull it out of the
+        # table, and the slide's description would then read the table in pieces.
         rows = self.table.rows
-        moves.append(rows[first].animate.move_to(rows[second].get_center()))
-        moves.append(rows[second].animate.move_to(rows[first].get_center()))
+        offset = rows[second].get_center() - rows[first].get_center()
+        for row, shift in ((rows[first], offset), (rows[second], -offset)):
+            moves += [part.animate.shift(shift) for cell in row for part in cell]
         self.play(*moves, run_time=1.5)
 
         after = output_column(data.swapped_outputs)
