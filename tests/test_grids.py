@@ -109,3 +109,12 @@ def test_the_slide_description_reads_a_grid_row_by_row() -> None:
     assert description(onscreen_texts(list(grid.numbers)), [])["text"] == ["1 \u22122 3", "4 5 6"]
     table = Grid([["ResNet-18", "18"], ["ResNet-34", "34"]], cell=None, header=["model", "layers"])
     assert description(onscreen_texts([table]), [])["text"] == ["model", "layers", "ResNet-18", "18", "ResNet-34", "34"]
+
+
+def test_centred_columns_stay_centred_under_their_header() -> None:
+    table = Grid(
+        [["5×5", "3", "(0, 0)"], ["3×4", "12", "(0, 1)"]], cell=None, header=["input", "k", "output padding a"]
+    )
+    for c in range(3):
+        centres = [row[c].get_center()[0] for row in table.rows]
+        assert centres == pytest.approx([centres[0]] * 3), c
