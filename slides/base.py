@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from manim import DOWN, UP, FadeIn, Mobject, Text, VGroup, Write
+from manim import DOWN, UP, Mobject, Text
 from manim_slides.slide.manim import Slide, ThreeDSlide
 
 from slides import theme
@@ -111,17 +111,6 @@ class LectureSlide(Slide):
             from manim import FadeOut
 
             self.play(*(FadeOut(m) for m in leaving), run_time=0.5)
-
-    def show(self, *mobjects: Mobject, run_time: float = 0.8) -> None:
-        """Bring mobjects on screen: text is written, anything else fades in."""
-        self.play(
-            *(Write(m) if isinstance(m, (Text, VGroup)) and _is_text(m) else FadeIn(m) for m in mobjects),
-            run_time=run_time,
-        )
-
-
-def _is_text(mobject: Mobject) -> bool:
-    return isinstance(mobject, Text) or (isinstance(mobject, VGroup) and all(isinstance(m, Text) for m in mobject))
 
 
 class LectureThreeDSlide(LectureSlide, ThreeDSlide):

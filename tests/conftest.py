@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,21 @@ def run_make(*goals: str, **variables: str) -> subprocess.CompletedProcess[str]:
 def user_env() -> dict[str, str]:
     """The environment a user's shell would give make: none of the calling make's job-server flags."""
     return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, launched with the site check's own options (offline, videos autoplay)."""
+    from playwright.sync_api import sync_playwright
+
+    from slides.pipeline.sitecheck import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 @pytest.fixture(scope="session")

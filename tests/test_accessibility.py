@@ -37,18 +37,6 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _launch(playwright):
-    return playwright.chromium.launch(
-        executable_path="/usr/bin/chromium",
-        args=[
-            "--no-sandbox",
-            "--autoplay-policy=no-user-gesture-required",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    )
-
-
 # --- every slide has words ------------------------------------------------------------------
 
 
@@ -112,40 +100,35 @@ def test_html_deck_carries_each_slides_text(built_deck: BuiltDeck) -> None:
         assert _words(notes) == _words(slide["notes"]), "the speaker view shows the notes only"
 
 
-def test_space_moves_on_and_enter_pauses_a_looping_slide(built_deck: BuiltDeck) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_space_moves_on_and_enter_pauses_a_looping_slide(built_deck: BuiltDeck, browser) -> None:
     slides = built_deck.slides()
     looping = next(i for i, s in enumerate(slides) if s["loop"])
     video = "Reveal.getCurrentSlide().slideBackgroundContentElement.querySelector('video')"
-    with sync_playwright() as p:
-        browser = _launch(p)
-        page = browser.new_context(offline=True).new_page()
-        page.goto((built_deck.out / f"{built_deck.name}.html").as_uri())
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
-        for index in range(1, looping + 1):
-            page.keyboard.press("Space")
-            page.wait_for_function(f"() => Reveal.getIndices().h === {index}", timeout=5000)
-        page.wait_for_function(
-            f"() => {{ const v = {video}; return v && v.loop && !v.paused && v.currentTime > 0; }}", timeout=10000
-        )
-        page.keyboard.press("Enter")
-        assert page.evaluate(f"{video}.paused")
-        stopped_at = page.evaluate(f"{video}.currentTime")
-        page.wait_for_timeout(400)
-        assert page.evaluate(f"{video}.currentTime") == stopped_at
-        assert page.evaluate("Reveal.getIndices().h") == looping, "Enter pauses, it does not move on"
-        page.keyboard.press("Enter")
-        page.wait_for_function(f"() => !{video}.paused && {video}.currentTime !== {stopped_at}", timeout=5000)
-        # The browser's own search finds the slide's words.
-        assert page.evaluate("(t) => window.find(t)", "On screen: " + "; ".join(slides[looping]["text"]["text"]))
-        page.keyboard.press("Shift+?")
-        help_text = page.inner_text(".r-overlay-help-content")
-        page.keyboard.press("Escape")
-        # R opens the reading view at the slide on screen.
-        page.keyboard.press("r")
-        page.wait_for_url(f"**/{built_deck.name}-notes.html#slide-{looping + 1}", timeout=5000)
-        browser.close()
+    page = browser.new_context(offline=True).new_page()
+    page.goto((built_deck.out / f"{built_deck.name}.html").as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
+    for index in range(1, looping + 1):
+        page.keyboard.press("Space")
+        page.wait_for_function(f"() => Reveal.getIndices().h === {index}", timeout=5000)
+    page.wait_for_function(
+        f"() => {{ const v = {video}; return v && v.loop && !v.paused && v.currentTime > 0; }}", timeout=10000
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate(f"{video}.paused")
+    stopped_at = page.evaluate(f"{video}.currentTime")
+    page.wait_for_timeout(400)
+    assert page.evaluate(f"{video}.currentTime") == stopped_at
+    assert page.evaluate("Reveal.getIndices().h") == looping, "Enter pauses, it does not move on"
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => !{video}.paused && {video}.currentTime !== {stopped_at}", timeout=5000)
+    # The browser's own search finds the slide's words.
+    assert page.evaluate("(t) => window.find(t)", "On screen: " + "; ".join(slides[looping]["text"]["text"]))
+    page.keyboard.press("Shift+?")
+    help_text = page.inner_text(".r-overlay-help-content")
+    page.keyboard.press("Escape")
+    # R opens the reading view at the slide on screen.
+    page.keyboard.press("r")
+    page.wait_for_url(f"**/{built_deck.name}-notes.html#slide-{looping + 1}", timeout=5000)
     assert re.search(r"ENTER\s+Pause / play", help_text), help_text
     assert re.search(r"N , SPACE\s+Next slide", help_text), help_text
     assert re.search(r"R\s+Reading view", help_text), help_text
@@ -164,27 +147,22 @@ def test_keys_agree_in_both_presenters_and_the_docs(built_deck: BuiltDeck) -> No
 # --- axe-core: WCAG 2.0 / 2.1, levels A and AA ----------------------------------------------
 
 
-def test_pages_have_no_wcag_violations(built_deck: BuiltDeck) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_pages_have_no_wcag_violations(built_deck: BuiltDeck, browser) -> None:
     axe = axe_core_path()
     assert axe.is_file(), f"axe-core is missing at {axe}; run `make setup`"
     pages = ["index.html", f"{built_deck.name}.html", f"{built_deck.name}-notes.html"]
     found: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = _launch(p)
-        context = browser.new_context(offline=True)
-        for name in pages:
-            page = context.new_page()
-            page.goto((built_deck.out / name).as_uri())
-            page.wait_for_load_state("load")
-            if name.endswith(f"{built_deck.name}.html"):
-                page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
-            page.add_script_tag(path=str(axe))
-            result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-            assert result["passes"], f"axe checked nothing on {name}"
-            found[name] = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
-        browser.close()
+    context = browser.new_context(offline=True)
+    for name in pages:
+        page = context.new_page()
+        page.goto((built_deck.out / name).as_uri())
+        page.wait_for_load_state("load")
+        if name.endswith(f"{built_deck.name}.html"):
+            page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        assert result["passes"], f"axe checked nothing on {name}"
+        found[name] = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
     assert found == {name: [] for name in pages}
 
 

@@ -62,7 +62,7 @@ def test_no_scene_depends_on_another_scene() -> None:
         ("model/variants.py", {"VariantsAndLegacy"}),
         ("model/identity_block.py", {"ResidualConnection"}),
         ("model/concepts/rnn.py", {"RecurrentNetwork"}),
-        ("slides/common/heatmaps.py", {"Attention"}),
+        ("slides/common/spread.py", {"DegradationProblem", "SharpenPhoto", "TransferLearning"}),
     ],
 )
 def test_a_change_rerenders_only_the_scenes_that_use_it(changed: str, rerendered: set[str]) -> None:

@@ -16,8 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup, config
 
 from slides import theme
 from slides.common.diagrams import LayerBox
-from slides.common.grids import NumberGrid
-from slides.common.heatmaps import HeatMap
+from slides.common.grids import Grid, decimals
 from slides.common.text import TextTooSmall, fit, label
 from slides.onscreen import layout_problems, onscreen_texts
 from tests.conftest import ROOT, run_make
@@ -122,16 +121,19 @@ def test_fit_below_min_font_raises_and_leaves_the_text_alone() -> None:
     assert line.width == pytest.approx(width)
 
 
-def test_a_number_too_wide_for_its_grid_cell_raises() -> None:
-    with pytest.raises(TextTooSmall, match="12345"):
-        NumberGrid(np.array([[12345.0]]), cell=0.5)
-    grid = NumberGrid(np.array([[1.0, 2.0]]), cell=0.7)
+@pytest.mark.parametrize(
+    ("value", "places", "cell"),
+    [(12345.0, 0, 0.5), (0.123, 3, 0.4), (-0.123, 3, (0.6, 0.56))],
+    ids=["square", "heat", "wide"],
+)
+def test_a_number_too_wide_for_its_grid_cell_raises(value: float, places: int, cell: float | tuple) -> None:
+    with pytest.raises(TextTooSmall, match=f"{abs(value):.{places}f}"):
+        Grid(np.array([[value]]), cell=cell, format=decimals(places))
+
+
+def test_numbers_that_fit_their_cells_keep_min_font() -> None:
+    grid = Grid(np.array([[1.0, 2.0]]), cell=0.7)
     assert min(n.font_size for n in grid.numbers) >= theme.MIN_FONT
-
-
-def test_a_heat_map_value_too_wide_for_its_cell_raises() -> None:
-    with pytest.raises(TextTooSmall, match="0.123"):
-        HeatMap(np.array([[0.123]]), decimals=3, cell=0.4)
 
 
 def test_a_layer_name_too_long_for_its_box_raises() -> None:
@@ -189,8 +191,13 @@ def probe_scene(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("probe_scene", list(RULES), indirect=True)
-def test_a_broken_rule_fails_the_render_in_one_line(probe_scene, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("probe_scene", "mode"),
+    [*((rule, "") for rule in RULES), ("size", "warn")],
+    indirect=["probe_scene"],
+    ids=[*RULES, "size-warn"],
+)
+def test_a_broken_rule_fails_the_render_in_one_line_or_warns(probe_scene, mode: str, tmp_path: Path) -> None:
     rule, name, decks_file = probe_scene
     build = tmp_path / "build"
     result = run_make(
@@ -198,10 +205,15 @@ def test_a_broken_rule_fails_the_render_in_one_line(probe_scene, tmp_path: Path)
         DECKS_FILE=str(decks_file),
         BUILD=str(build),
         OUT=str(tmp_path / "out"),
-        LECTURE_LAYOUT="",
+        LECTURE_LAYOUT=mode,
     )
-    assert result.returncode != 0, result.stdout + result.stderr
     output = result.stdout + result.stderr
+    if mode == "warn":
+        # Reported, and the scene still finishes.
+        assert result.returncode == 0, output
+        assert f"warning: {name}: slide 2: 'broken by {rule}' is set at" in result.stdout
+        return
+    assert result.returncode != 0, output
     lines = [line for line in output.splitlines() if f"{name}: slide" in line]
     assert len(lines) == 1, output
     assert f"{name}: slide 2: " in lines[0] and f"'broken by {rule}'" in lines[0], lines[0]
@@ -211,19 +223,3 @@ def test_a_broken_rule_fails_the_render_in_one_line(probe_scene, tmp_path: Path)
     assert "Traceback" not in output
     # Nothing a later make would take as finished.
     assert not (build / "slides" / f"{name}.json").exists()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("probe_scene", ["size"], indirect=True)
-def test_warn_mode_reports_and_finishes(probe_scene, tmp_path: Path) -> None:
-    _, name, decks_file = probe_scene
-    build = tmp_path / "build"
-    result = run_make(
-        str(build / "slides" / f"{name}.json"),
-        DECKS_FILE=str(decks_file),
-        BUILD=str(build),
-        OUT=str(tmp_path / "out"),
-        LECTURE_LAYOUT="warn",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"warning: {name}: slide 2: 'broken by size' is set at" in result.stdout

@@ -48,40 +48,27 @@ def test_html_deck_is_offline_and_complete(built_deck: BuiltDeck) -> None:
     assert (assets / "reveal.js").is_file() and (assets / "notes.js").is_file()
 
 
-def test_html_deck_plays_and_advances_in_chromium(built_deck: BuiltDeck) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_html_deck_plays_and_advances_in_chromium(built_deck: BuiltDeck, browser) -> None:
     page_url = (built_deck.out / f"{built_deck.name}.html").as_uri()
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--autoplay-policy=no-user-gesture-required",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = browser.new_context(offline=True)
-        page = context.new_page()
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(page_url)
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
-        assert page.evaluate("Reveal.getIndices().h") == 0
-        page.keyboard.press("PageDown")
-        page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=5000)
-        # The current slide's background video must actually play.
-        page.wait_for_function(
-            """() => { const v = Reveal.getCurrentSlide().slideBackgroundElement.querySelector('video');
-                       return v && v.currentTime > 0; }""",
-            timeout=10000,
-        )
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("() => Reveal.getIndices().h === 2", timeout=5000)
-        page.keyboard.press("PageUp")
-        page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=5000)
-        browser.close()
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_url)
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15000)
+    assert page.evaluate("Reveal.getIndices().h") == 0
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=5000)
+    # The current slide's background video must actually play.
+    page.wait_for_function(
+        """() => { const v = Reveal.getCurrentSlide().slideBackgroundElement.querySelector('video');
+                   return v && v.currentTime > 0; }""",
+        timeout=10000,
+    )
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => Reveal.getIndices().h === 2", timeout=5000)
+    page.keyboard.press("PageUp")
+    page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=5000)
     assert requests and all(url.startswith("file://") for url in requests), requests
 
 

@@ -256,8 +256,7 @@ def test_digits_on_heat_coloured_cells_stay_readable(theme_name: str) -> None:
 import os, sys
 os.environ["LECTURE_THEME"] = "{theme_name}"
 from slides import theme
-from slides.common.grids import value_color
-from slides.common.heatmaps import sequential_color
+from slides.common.grids import sequential_color, value_color
 
 def lum(c):
     ch = [int(c.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]

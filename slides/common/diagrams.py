@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Arrow, CurvedArrow, RoundedRectangle, Text, VGroup
+from manim import DOWN, CurvedArrow, RoundedRectangle, Text, VGroup
 
 from slides import theme
 from slides.common.text import fit
@@ -33,30 +33,6 @@ class LayerBox(VGroup):
         self.add(self.box, self.text)
 
 
-class LayerStack(VGroup):
-    """Boxes in a row (or column) joined by data arrows, in the order data flows."""
-
-    def __init__(
-        self, boxes: list[LayerBox], *, direction: np.ndarray = RIGHT, buff: float = 0.6, arrow_color: str = theme.DATA
-    ) -> None:
-        super().__init__()
-        self.boxes = VGroup(*boxes).arrange(direction, buff=buff)
-        self.arrows = VGroup(
-            *(
-                Arrow(
-                    a.get_edge_center(direction),
-                    b.get_edge_center(-direction),
-                    buff=0.05,
-                    color=arrow_color,
-                    stroke_width=4,
-                    max_tip_length_to_length_ratio=0.35,
-                )
-                for a, b in zip(boxes, boxes[1:])
-            )
-        )
-        self.add(self.boxes, self.arrows)
-
-
 class SkipArc(CurvedArrow):
     """The identity path from ``start`` to ``end``, always in the skip colour."""
 
@@ -70,19 +46,3 @@ class SkipArc(CurvedArrow):
         stroke_width: float = 6,
     ) -> None:
         super().__init__(start, end, angle=bend, color=color, stroke_width=stroke_width)
-
-
-def labelled_arrow(
-    start: np.ndarray,
-    end: np.ndarray,
-    text: str,
-    *,
-    color: str = theme.DATA,
-    side: np.ndarray = UP,
-    font_size: int = theme.MIN_FONT,
-) -> VGroup:
-    """An arrow with a short label beside its middle (a tensor shape, a value)."""
-    arrow = Arrow(start, end, buff=0.05, color=color, stroke_width=4, max_tip_length_to_length_ratio=0.3)
-    tag = Text(text, font=theme.MONO_FONT, font_size=max(font_size, theme.MIN_FONT), color=color)
-    tag.next_to(arrow, side, buff=0.1)
-    return VGroup(arrow, tag)

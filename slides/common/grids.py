@@ -1,12 +1,28 @@
-"""A grid of numbers: an image patch, a kernel, a feature map, a weight matrix."""
+"""One grid for every table on a slide: image patches, kernels, heat maps, value tables, text tables.
+
+``Grid`` takes the values, a cell shape (square cells for maps, wide cells for tables, or none
+for a table of words whose columns fit their texts), a colour function (value -> fill), a
+number formatter and optional row and column labels.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
-from manim import DOWN, RIGHT, UP, ManimColor, Rectangle, Square, Text, VGroup, interpolate_color
+from manim import DOWN, LEFT, RIGHT, UP, ManimColor, Rectangle, Text, VGroup, VMobject, interpolate_color
 
 from slides import theme
-from slides.common.text import fit
+from slides.common.numbers import fixed
+from slides.common.text import fit, label
+
+ColorMap = Callable[[float], ManimColor]
+Formatter = Callable[[float], str]
+
+# Wide enough for "-0.65" at the minimum font size; half as tall, so long tables still fit.
+WIDE_CELL = (1.2, 0.56)
+# The share of a cell's width its number may fill.
+TEXT_ROOM = 0.86
 
 
 def value_color(
@@ -29,80 +45,231 @@ def value_color(
     return interpolate_color(ManimColor(middle), ManimColor(cold), t)
 
 
-class NumberGrid(VGroup):
-    """A matrix of cells with their values written in, optionally heat-coloured.
+def sequential_color(value: float, low: float, high: float, *, color: str = theme.HIGHLIGHT) -> ManimColor:
+    """``low`` -> the panel colour, ``high`` -> ``color``; one hue, so order reads without a legend."""
+    t = 0.0 if high <= low else float(np.clip((value - low) / (high - low), 0.0, 1.0))
+    return interpolate_color(ManimColor(theme.PANEL), ManimColor(color), t)
 
-    >>> grid = NumberGrid(np.arange(9).reshape(3, 3), cell=0.7)
-    >>> grid.cell_at(1, 2)  # the Square in row 1, column 2
+
+def diverging(low: float, high: float) -> ColorMap:
+    """The theme's diverging map over ``low``..``high``: signed values (inputs, kernels, outputs)."""
+    return lambda value: value_color(value, low, high)
+
+
+def sequential(low: float, high: float, *, color: str = theme.HIGHLIGHT) -> ColorMap:
+    """The theme's sequential map over ``low``..``high``: weights that sum to one, probabilities."""
+    return lambda value: sequential_color(value, low, high, color=color)
+
+
+def decimals(places: int) -> Formatter:
+    """The usual formatter: ``places`` decimals, a true minus sign, no "-0"."""
+    return lambda value: fixed(value, places)
+
+
+class Grid(VGroup):
+    """A table of cells, each with its value written in.
+
+    ``cell`` is a side (square cells), a (width, height) pair (wide cells) or ``None`` (no
+    boxes: each column as wide as its widest text, ``buff`` apart). ``values`` are numbers,
+    written with ``format``, or strings written as they are. ``ink`` is one text colour, one
+    per row or one per cell; a ``header`` is a first row of column names in the muted colour
+    (``header_buff`` below it, in a table of words). A table of words stacks its rows ``buff[1]``
+    apart, tops aligned, or with ``pitch`` puts their centres that far apart, for even lines.
+
+    ``rows`` is a view: the grid holds ``cells`` and ``numbers``. To move a row, animate its boxes
+    and numbers; animating ``rows[r]`` itself makes manim split the grid into pieces on screen,
+    and the slide's description would read it in pieces.
+
+    >>> patch = Grid(np.arange(9).reshape(3, 3), cell=0.7)
+    >>> patch.cell_at(1, 2)  # the box in row 1, column 2
+    >>> weights = Grid(np.array([[0.1, 0.6, 0.3]]), cell=0.9, format=decimals(2), fill=sequential(0, 0.6))
+    >>> stats = Grid(np.array([[-0.65, 2.05]]), cell=WIDE_CELL, format=decimals(2))
+    >>> stats.rows[0][1]  # the box and the text holding 2.05
+    >>> table = Grid([["ResNet-18", "18"]], cell=None, header=["model", "layers"], align=("left", "right"))
     """
+
+    values: np.ndarray | None
+    shape: tuple[int, int]
+    cell_width: float
+    cell_height: float
+    cells: VGroup
+    numbers: VGroup
+    rows: VGroup
+    row_labels: VGroup
+    col_labels: VGroup
 
     def __init__(
         self,
-        values: np.ndarray,
+        values: np.ndarray | Sequence[Sequence[str]],
         *,
-        cell: float = 0.7,
-        decimals: int = 0,
-        show_values: bool = True,
-        heat: bool = False,
+        cell: float | tuple[float, float] | None = 0.7,
+        format: Formatter | None = None,
+        fill: ColorMap | None = None,
         color: str = theme.DATA,
-        font_size: int = theme.MIN_FONT,
-        value_range: tuple[float, float] | None = None,
+        ink: str | Sequence[str | Sequence[str]] = theme.TEXT,
+        size: int = theme.MIN_FONT,
+        mono: bool | Sequence[bool] = True,
+        align: str | Sequence[str] = "centre",
+        buff: tuple[float, float] = (0.55, 0.2),
+        show_values: bool = True,
+        header: Sequence[str] | None = None,
+        header_buff: float | None = None,
+        pitch: float | None = None,
+        row_labels: Sequence[str] | None = None,
+        col_labels: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
-        self.values = np.asarray(values, dtype=float)
-        if self.values.ndim != 2:
-            raise ValueError(f"NumberGrid needs a 2-D array, got shape {self.values.shape}")
-        rows, cols = self.values.shape
-        low, high = value_range or (float(self.values.min()), float(self.values.max()))
+        texts = self._texts(values, format or decimals(0))
+        rows, cols = len(texts), len(texts[0])
+        # One text colour for the grid, one per row, or one per cell.
+        if isinstance(ink, str):
+            inks = [[ink] * cols for _ in range(rows)]
+        else:
+            inks = [[row] * cols if isinstance(row, str) else list(row) for row in ink]
+        if len(inks) != rows or any(len(row) != cols for row in inks):
+            raise ValueError(f"ink needs one colour, or one per row ({rows}), or one per cell")
+        monos = [mono] * cols if isinstance(mono, bool) else list(mono)
+        # Header names are words: never in the digits' typeface.
+        fonts = [[m for m in monos] for _ in range(rows)]
+        if header is not None:
+            if len(header) != cols:
+                raise ValueError(f"a header of {len(header)} names for {cols} columns")
+            texts = [list(header), *texts]
+            inks = [[theme.MUTED] * cols, *inks]
+            fonts = [[False] * cols, *fonts]
+        self.shape = (len(texts), cols)
         self.cells = VGroup()
         self.numbers = VGroup()
-        for r in range(rows):
-            for c in range(cols):
-                square = Square(side_length=cell, stroke_color=color, stroke_width=2)
-                square.move_to(np.array([c * cell, -r * cell, 0.0]))
-                ink = theme.TEXT
-                if heat:
-                    fill = value_color(self.values[r, c], low, high)
-                    square.set_fill(fill, opacity=1.0)
-                    ink = theme.text_on(fill.to_hex())
-                self.cells.add(square)
-                if show_values:
-                    text = Text(
-                        format_value(self.values[r, c], decimals),
-                        font=theme.MONO_FONT,
-                        font_size=max(font_size, theme.MIN_FONT),
-                        color=ink,
-                    )
-                    fit(text, width=cell * 0.86).move_to(square)
-                    self.numbers.add(text)
+        self.rows = VGroup()
+        if cell is None:
+            self.cell_width = self.cell_height = 0.0
+            aligns = [align] * cols if isinstance(align, str) else list(align)
+            self._lay_out_words(texts, inks, fonts, aligns, size, buff, pitch)
+            if header is not None:
+                # The names sit ``header_buff`` above the first row, each over its own column.
+                gap = buff[1] if header_buff is None else header_buff
+                for name, below in zip(self.rows[0], self.rows[1]):
+                    name.set_y(below.get_top()[1] + gap + name.height / 2)
+        else:
+            width, height = (cell, cell) if isinstance(cell, (int, float)) else cell
+            self.cell_width, self.cell_height = float(width), float(height)
+            shades: list[list[ManimColor | None]] | None = None
+            if fill is not None:
+                if self.values is None:
+                    raise ValueError("a colour function needs numbers, not strings")
+                shades = [[None] * cols for _ in range(header is not None)]
+                shades += [[fill(float(v)) for v in row] for row in self.values]
+            self._lay_out_cells(texts, shades, color, inks, fonts, size, show_values)
         self.add(self.cells, self.numbers)
-        self.shape = (rows, cols)
-        self.cell_size = cell
+        self.row_labels = VGroup(
+            *(
+                label(name, size=size, color=theme.TEXT).next_to(self.cell_at(r, 0), LEFT, buff=0.15)
+                for r, name in enumerate(row_labels or ())
+            )
+        )
+        self.col_labels = VGroup(
+            *(
+                label(name, size=size, color=theme.TEXT).next_to(self.cell_at(0, c), UP, buff=0.15)
+                for c, name in enumerate(col_labels or ())
+            )
+        )
+        self.add(self.row_labels, self.col_labels)
         self.center()
 
-    def cell_at(self, row: int, col: int) -> Square:
-        return self.cells[row * self.shape[1] + col]
+    def _texts(self, values: np.ndarray | Sequence[Sequence[str]], format: Formatter) -> list[list[str]]:
+        if not isinstance(values, np.ndarray) and values and values[0] and isinstance(values[0][0], str):
+            self.values = None
+            texts = [[str(text) for text in row] for row in values]
+        else:
+            self.values = np.asarray(values, dtype=float)
+            if self.values.ndim != 2:
+                raise ValueError(f"Grid needs a 2-D array, got shape {self.values.shape}")
+            texts = [[format(v) for v in row] for row in self.values]
+        if not texts or not texts[0] or any(len(row) != len(texts[0]) for row in texts):
+            raise ValueError("Grid needs rows of equal, non-zero length")
+        return texts
+
+    def _lay_out_cells(
+        self,
+        texts: list[list[str]],
+        shades: list[list[ManimColor | None]] | None,
+        color: str,
+        inks: list[list[str]],
+        fonts: list[list[bool]],
+        size: int,
+        show_values: bool,
+    ) -> None:
+        for r, row in enumerate(texts):
+            line = VGroup()
+            for c, text in enumerate(row):
+                box = Rectangle(width=self.cell_width, height=self.cell_height, stroke_color=color, stroke_width=2)
+                box.move_to(np.array([c * self.cell_width, -r * self.cell_height, 0.0]))
+                ink = inks[r][c]
+                shade = shades[r][c] if shades is not None else None
+                if shade is not None:
+                    box.set_fill(shade, opacity=1.0)
+                    # Dark digits on bright cells, light digits on dark ones, whichever contrasts more.
+                    ink = theme.text_on(shade.to_hex())
+                self.cells.add(box)
+                pair = VGroup(box)
+                if show_values:
+                    number = label(text, size=size, color=ink, mono=fonts[r][c])
+                    fit(number, width=self.cell_width * TEXT_ROOM).move_to(box)
+                    self.numbers.add(number)
+                    pair.add(number)
+                line.add(pair)
+            self.rows.add(line)
+
+    def _lay_out_words(
+        self,
+        texts: list[list[str]],
+        inks: list[list[str]],
+        fonts: list[list[bool]],
+        aligns: list[str],
+        size: int,
+        buff: tuple[float, float],
+        pitch: float | None,
+    ) -> None:
+        words = [
+            [label(text, size=size, color=inks[r][c], mono=fonts[r][c]) for c, text in enumerate(row)]
+            for r, row in enumerate(texts)
+        ]
+        widths = [max(row[c].width for row in words) for c in range(len(words[0]))]
+        starts = np.concatenate([[0.0], np.cumsum(np.array(widths) + buff[0])[:-1]])
+        for r, row in enumerate(words):
+            line = VGroup()
+            for c, word in enumerate(row):
+                # The column's left edge, its right edge (numbers) or its middle.
+                offset = {"left": word.width / 2, "right": widths[c] - word.width / 2}.get(aligns[c], widths[c] / 2)
+                word.move_to(np.array([starts[c] + offset, -r * (pitch or 0.0), 0.0]))
+                if pitch is None:
+                    # Tops aligned: commas and descenders would otherwise shift the centres of the cells.
+                    word.align_to(row[0], UP)
+                line.add(word)
+                self.numbers.add(word)
+            self.rows.add(line)
+        if pitch is None:
+            # Each row buff[1] under the one above; only down, so the columns stay where they are.
+            for above, row in zip(self.rows, self.rows[1:]):
+                row.shift((above.get_bottom()[1] - buff[1] - row.get_top()[1]) * UP)
+
+    def cell_at(self, row: int, col: int) -> VMobject:
+        """The box of one cell (in a table of words, its text)."""
+        boxes = self.cells if len(self.cells) else self.numbers
+        return boxes[row * self.shape[1] + col]
 
     def number_at(self, row: int, col: int) -> Text:
-        return self.numbers[row * self.shape[1] + col]
+        number = self.numbers[row * self.shape[1] + col]
+        assert isinstance(number, Text)
+        return number
 
     def window(self, row: int, col: int, height: int, width: int, *, color: str = theme.HIGHLIGHT) -> Rectangle:
         """A frame around the ``height`` x ``width`` block whose top-left cell is (row, col)."""
         top_left = self.cell_at(row, col)
         bottom_right = self.cell_at(row + height - 1, col + width - 1)
-        frame = Rectangle(
-            width=width * self.cell_size,
-            height=height * self.cell_size,
-            color=color,
-            stroke_width=6,
-        )
-        frame.move_to((top_left.get_corner(UP + (-RIGHT)) + bottom_right.get_corner(DOWN + RIGHT)) / 2)
+        frame = Rectangle(width=width * self.cell_width, height=height * self.cell_height, color=color, stroke_width=6)
+        frame.move_to((top_left.get_corner(UP + LEFT) + bottom_right.get_corner(DOWN + RIGHT)) / 2)
         return frame
 
 
-def format_value(value: float, decimals: int) -> str:
-    """Numbers as a lecturer reads them: no "-0", a true minus sign."""
-    text = f"{value:.{decimals}f}"
-    if float(text) == 0:
-        text = f"{0:.{decimals}f}"
-    return text.replace("-", "\u2212")
+__all__ = ["WIDE_CELL", "Grid", "decimals", "diverging", "sequential", "sequential_color", "value_color"]

@@ -10,6 +10,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Line, Text, VGroup, VMobject
 
 from slides import theme
+from slides.common import numbers
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
@@ -50,7 +51,7 @@ def _tick_text(value: float, log: bool, percent: bool) -> str:
     if log:
         return f"10{superscript(int(round(value)))}"
     if percent:
-        return f"{value * 100:.0f}%"
+        return numbers.percent(value)
     return f"{value:g}"
 
 

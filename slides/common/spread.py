@@ -6,6 +6,7 @@ import numpy as np
 from manim import Polygon
 
 from model.experiments.spread import Spread
+from slides.common.numbers import fixed
 from slides.common.plots import CurvePlot
 
 
@@ -27,7 +28,5 @@ def band(
 def mean_range(value: Spread, *, scale: float = 100.0, unit: str = "%", digits: int = 1, sep: str = " ") -> str:
     """``62.3% (58.1-66.0%)``: the mean over seeds, then (after ``sep``) the lowest and highest run."""
 
-    def number(v: float) -> str:
-        return f"{scale * v:.{digits}f}"
-
-    return f"{number(value.mean)}{unit}{sep}({number(value.low)}\u2013{number(value.high)}{unit})"
+    low, high = fixed(scale * value.low, digits), fixed(scale * value.high, digits)
+    return f"{fixed(scale * value.mean, digits)}{unit}{sep}({low}\u2013{high}{unit})"

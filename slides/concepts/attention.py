@@ -27,8 +27,8 @@ from manim import (
 from model.concepts.attention import AttentionExample, attention_example
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid, format_value
-from slides.common.heatmaps import HeatMap
+from slides.common.grids import Grid, decimals, sequential
+from slides.common.numbers import fixed
 from slides.common.text import equation, label
 
 # Arrow thickness for a weight of 0 and of 1; the weight decides where in between.
@@ -48,9 +48,9 @@ def ordinal(n: int) -> str:
     return words[n - 1] if 1 <= n <= len(words) else f"{n}th"
 
 
-def column(values: np.ndarray, color: str) -> NumberGrid:
+def column(values: np.ndarray, color: str) -> Grid:
     """A vector drawn as a column of cells."""
-    return NumberGrid(np.asarray(values).reshape(-1, 1), cell=CELL, decimals=1, color=color)
+    return Grid(np.asarray(values).reshape(-1, 1), cell=CELL, format=decimals(1), color=color)
 
 
 class Attention(LectureSlide):
@@ -127,7 +127,7 @@ class Attention(LectureSlide):
         )
         self.formulas = VGroup()
         rule = self.formula(data.score_latex)
-        self.scores = [label(format_value(score, 2), mono=True) for score in data.scores]
+        self.scores = [label(fixed(score, 2), mono=True) for score in data.scores]
         for score in self.scores:
             score.next_to(self.encoder, DOWN, buff=0.3)
         self.under_words(self.scores)
@@ -147,16 +147,22 @@ class Attention(LectureSlide):
         )
         rule = self.formula(r"\alpha = \mathrm{softmax}(e)")
         # Brightest cell = largest weight, so the winner stands out at a glance.
-        self.heat = HeatMap(data.weights.reshape(1, -1), cell=CELL, value_range=(0.0, float(data.weights.max())))
+        self.heat = Grid(
+            data.weights.reshape(1, -1),
+            cell=CELL,
+            format=decimals(2),
+            color=theme.MUTED,
+            fill=sequential(0.0, float(data.weights.max())),
+        )
         self.heat.next_to(VGroup(*self.scores), DOWN, buff=0.3)
         for index, (square, number) in enumerate(zip(self.heat.cells, self.heat.numbers)):
             offset = (self.encoder[index].get_center()[0] - square.get_center()[0]) * RIGHT
             square.shift(offset)
             number.shift(offset)
         name = self.row_name(["weight α"], theme.HIGHLIGHT, self.heat)
-        total = label(
-            f"sum = {format_value(float(data.weights.sum()), 2)}", size=theme.MIN_FONT, color=theme.MUTED
-        ).next_to(self.heat, RIGHT, buff=0.35)
+        total = label(f"sum = {fixed(float(data.weights.sum()), 2)}", size=theme.MIN_FONT, color=theme.MUTED).next_to(
+            self.heat, RIGHT, buff=0.35
+        )
         self.play(Write(rule), run_time=0.8)
         self.play(FadeIn(self.heat), FadeIn(name), run_time=1.0)
         self.describe(
@@ -203,7 +209,7 @@ class Attention(LectureSlide):
             "between the languages, and attention finds the word by its content, not by its position."
         )
         box = SurroundingRectangle(self.encoder[attended], color=theme.HIGHLIGHT, buff=0.1)
-        share = format_value(100 * float(data.weights[attended]), 0)
+        share = fixed(100 * float(data.weights[attended]))
         note = VGroup(
             label(f"writing “{data.target_token}”: {share} % of the", color=theme.HIGHLIGHT),
             label(f"attention goes to “{data.attended_token}”", color=theme.HIGHLIGHT),

@@ -26,8 +26,8 @@ from model.concepts.autodiff import AutodiffExample, GraphNode, autodiff_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.graphs import LayeredGraph
-from slides.common.grids import format_value
 from slides.common.layout import centre_below
+from slides.common.numbers import fixed
 from slides.common.text import equation, fit, label
 
 DECIMALS = 2
@@ -39,14 +39,9 @@ def autodiff_data() -> AutodiffExample:
     return autodiff_example()
 
 
-def number(value: float) -> str:
-    return format_value(value, DECIMALS)
-
-
 def tex_result(value: float) -> str:
-    """A value at the end of a formula (no "-0.00")."""
-    text = f"{value:.{DECIMALS}f}"
-    return f"{0:.{DECIMALS}f}" if float(text) == 0 else text
+    """A value at the end of a formula (no "-0.00"); LaTeX draws the minus itself."""
+    return fixed(value, DECIMALS, minus="-")
 
 
 def tex_number(value: float) -> str:
@@ -83,7 +78,7 @@ class AutomaticDifferentiation(LectureSlide):
         lines = VGroup(
             *(equation(node.expression, size=theme.BODY_FONT + 10) for node in self.data.nodes if node.layer > 0)
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        target = label(f"target t = {number(self.data.target)}", size=theme.BODY_FONT, color=theme.MUTED)
+        target = label(f"target t = {fixed(self.data.target, DECIMALS)}", size=theme.BODY_FONT, color=theme.MUTED)
         target.next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
         self.recipe = centre_below(VGroup(lines, target), heading)
         self.play(Write(heading), run_time=0.8)
@@ -160,7 +155,7 @@ class AutomaticDifferentiation(LectureSlide):
         else:
             notes = (
                 f"Forward: {name} from the values already in its parents, "
-                f"{number(node.value)}. Each node remembers its value for the backward pass."
+                f"{fixed(node.value, DECIMALS)}. Each node remembers its value for the backward pass."
             )
             tex = f"{node.expression} = {tex_result(node.value)}"
         self.next_slide(notes=notes)
@@ -176,7 +171,7 @@ class AutomaticDifferentiation(LectureSlide):
             self.values[n.name] = v
 
     def value_text(self, node: GraphNode) -> Text:
-        text = label(number(node.value), size=theme.MIN_FONT, mono=True, color=theme.DATA)
+        text = label(fixed(node.value, DECIMALS), size=theme.MIN_FONT, mono=True, color=theme.DATA)
         return text.move_to(self.graph.node(node.name))
 
     # Backward ---------------------------------------------------------------------------
@@ -201,11 +196,11 @@ class AutomaticDifferentiation(LectureSlide):
             children = " and ".join(e.child for e in outgoing)
             notes = (
                 f"The error signal reaches {name} from {children}: the gradient there times the local "
-                f"derivative along each edge, summed. It is {number(node.grad)}, the value torch.autograd "
+                f"derivative along each edge, summed. It is {fixed(node.grad, DECIMALS)}, the value torch.autograd "
                 "stores in .grad."
             )
         self.next_slide(notes=notes)
-        gradient = label(number(node.grad), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT)
+        gradient = label(fixed(node.grad, DECIMALS), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT)
         circle, side = self.gradient_spots[name]
         gradient.next_to(circle, side, buff=0.12)
         edges = [self.graph.edge(e.parent, e.child) for e in outgoing]
@@ -231,7 +226,7 @@ class AutomaticDifferentiation(LectureSlide):
             *(
                 VGroup(
                     MathTex(p.latex, font_size=theme.BODY_FONT + 4, color=theme.LAYER),
-                    label(number(p.grad), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT),
+                    label(fixed(p.grad, DECIMALS), size=theme.MIN_FONT, mono=True, color=theme.GRADIENT),
                 ).arrange(DOWN, buff=0.15)
                 for p in data.parameters
             )

@@ -27,8 +27,8 @@ from manim import (
 from model.concepts.batchnorm import BatchNormExample, batchnorm_example
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import format_value
-from slides.common.tables import ValueTable
+from slides.common.grids import Grid, decimals
+from slides.common.numbers import fixed
 from slides.common.text import equation, label
 
 # LaTeX glyphs look smaller than Text at the same size.
@@ -44,8 +44,8 @@ def batchnorm_data() -> BatchNormExample:
     return batchnorm_example()
 
 
-def table(values: np.ndarray, *, decimals: int = 2, color: str = theme.DATA, width: float = WIDE_CELL) -> ValueTable:
-    return ValueTable(values, decimals=decimals, color=color, width=width, height=CELL_HEIGHT, size=TABLE_FONT)
+def table(values: np.ndarray, *, places: int = 2, color: str = theme.DATA, width: float = WIDE_CELL) -> Grid:
+    return Grid(np.atleast_2d(values), cell=(width, CELL_HEIGHT), format=decimals(places), color=color, size=TABLE_FONT)
 
 
 def row_label(text: str, beside: Mobject, color: str = theme.TEXT) -> Text:
@@ -81,7 +81,7 @@ class BatchNormalization(LectureSlide):
     def show_batches(self) -> None:
         data = self.data
         self.heading = self.title("Batch normalization")
-        dataset = table(data.dataset, decimals=0, width=NARROW_CELL)
+        dataset = table(data.dataset, places=0, width=NARROW_CELL)
         # A gap between batches so their frames do not touch.
         for later in dataset.rows[data.batch_size :]:
             later.shift(0.2 * DOWN)
@@ -115,8 +115,8 @@ class BatchNormalization(LectureSlide):
             f"weights: {data.hidden.shape[1]} hidden units per example. Rows are examples, columns are "
             "hidden units."
         )
-        self.batch = table(data.batch, decimals=0, width=NARROW_CELL)
-        self.hidden = table(data.hidden, decimals=1, color=theme.LAYER)
+        self.batch = table(data.batch, places=0, width=NARROW_CELL)
+        self.hidden = table(data.hidden, places=1, color=theme.LAYER)
         VGroup(self.batch, self.hidden).arrange(RIGHT, buff=3.0).next_to(self.heading, DOWN, buff=0.7)
         arrow = Arrow(self.batch.get_right(), self.hidden.get_left(), buff=0.15, color=theme.LAYER)
         layer = equation(r"h = x W^\top + b", size=FORMULA_FONT).next_to(arrow, UP, buff=0.15)
@@ -246,7 +246,7 @@ class BatchNormalization(LectureSlide):
         )
         self.clear_slide(self.heading)
         example = label(
-            "new example x = (" + ", ".join(format_value(v, 0) for v in data.new_example) + ")", color=theme.DATA
+            "new example x = (" + ", ".join(fixed(v) for v in data.new_example) + ")", color=theme.DATA
         ).next_to(self.heading, DOWN, buff=0.4)
         anchor = table(data.new_hidden).next_to(example, DOWN, buff=0.5).shift(1.5 * RIGHT)
         first = VGroup(anchor, row_label("hidden h", anchor, theme.LAYER))

@@ -21,7 +21,8 @@ from manim import (
 from model.concepts.rnn import RnnExample, rnn_example
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid
+from slides.common.grids import Grid, decimals
+from slides.common.numbers import fixed
 from slides.common.text import equation, label
 
 # Cells wide enough for the values at the minimum font size: one decimal for inputs and
@@ -45,7 +46,7 @@ def sub(name: str, index: int) -> str:
 
 
 def vector_text(values) -> str:
-    return "(" + ", ".join(f"{v:.2f}".replace("-", "\u2212") for v in values) + ")"
+    return "(" + ", ".join(fixed(v, 2) for v in values) + ")"
 
 
 def _under_or_over(words: VGroup, columns: VGroup, side) -> VGroup:
@@ -119,7 +120,7 @@ class RecurrentNetwork(LectureSlide):
 
     def show_lookup(self) -> None:
         data = self.data
-        table = NumberGrid(data.embedding_table, cell=ONE_DECIMAL_CELL, decimals=1)
+        table = Grid(data.embedding_table, cell=ONE_DECIMAL_CELL, format=decimals(1))
         names = VGroup(
             *(
                 label(word, size=theme.MIN_FONT).next_to(table.cell_at(row, 0), LEFT, buff=0.2)
@@ -129,7 +130,8 @@ class RecurrentNetwork(LectureSlide):
         caption = label("embedding table", size=theme.LABEL_FONT, color=theme.LAYER)
         caption.next_to(table, UP, buff=0.2)
         self.table = VGroup(table, names, caption)
-        self.inputs = VGroup(*(NumberGrid(row[:, None], cell=ONE_DECIMAL_CELL, decimals=1) for row in data.embedded))
+        self.input_grids = [Grid(row[:, None], cell=ONE_DECIMAL_CELL, format=decimals(1)) for row in data.embedded]
+        self.inputs = VGroup(*self.input_grids)
         self.inputs.arrange(RIGHT, buff=0.9)
         looked_up = VGroup(self.table, self.inputs).arrange(RIGHT, buff=1.4)
         looked_up.next_to(self.heading, DOWN, buff=0.5)
@@ -141,7 +143,7 @@ class RecurrentNetwork(LectureSlide):
             *(word.animate.move_to(target) for word, target in zip(self.words, targets)),
             run_time=1.0,
         )
-        for word, row, x in zip(self.words, data.token_ids, self.inputs):
+        for word, row, x in zip(self.words, data.token_ids, self.input_grids):
             window = table.window(row, 0, 1, table.shape[1])
             self.play(Create(window), Indicate(word, color=theme.HIGHLIGHT), run_time=0.5)
             picked = VGroup(*(table.number_at(row, col) for col in range(table.shape[1])))
@@ -150,10 +152,11 @@ class RecurrentNetwork(LectureSlide):
     def show_recurrence(self) -> None:
         data = self.data
         steps = len(data.tokens)
-        self.states = VGroup(
-            NumberGrid(data.initial_hidden[:, None], cell=TWO_DECIMAL_CELL, decimals=2),
-            *(NumberGrid(h[:, None], cell=TWO_DECIMAL_CELL, decimals=2) for h in data.hidden_states),
-        ).arrange(RIGHT, buff=0.5)
+        self.state_grids = [
+            Grid(h[:, None], cell=TWO_DECIMAL_CELL, format=decimals(2))
+            for h in (data.initial_hidden, *data.hidden_states)
+        ]
+        self.states = VGroup(*self.state_grids).arrange(RIGHT, buff=0.5)
         state_names = VGroup(
             *(label(sub("h", t), size=theme.LABEL_FONT).next_to(h, UP, buff=0.08) for t, h in enumerate(self.states))
         )
@@ -196,7 +199,7 @@ class RecurrentNetwork(LectureSlide):
             FadeIn(self.states[0]),
             FadeIn(state_names[0]),
             FadeIn(self.feeds),
-            *(FadeIn(h.cells) for h in self.states[1:]),
+            *(FadeIn(h.cells) for h in self.state_grids[1:]),
             run_time=0.8,
         )
         self.play(FadeIn(self.weights), Write(self.work), run_time=1.2)
@@ -204,7 +207,7 @@ class RecurrentNetwork(LectureSlide):
     def show_step(self, step: int) -> None:
         data = self.data
         t = step + 1
-        previous, current, x = self.states[step], self.states[t], self.inputs[step]
+        previous, current, x = self.state_grids[step], self.state_grids[t], self.input_grids[step]
         focus = VGroup(
             SurroundingRectangle(x, color=theme.HIGHLIGHT, buff=0.05),
             SurroundingRectangle(previous, color=theme.HIGHLIGHT, buff=0.05),
@@ -229,10 +232,12 @@ class RecurrentNetwork(LectureSlide):
     def show_score(self) -> None:
         data = self.data
         last = len(data.tokens)
-        readout_weight = NumberGrid(data.readout_weight[None, :], cell=ONE_DECIMAL_CELL, decimals=1, color=theme.LAYER)
+        readout_weight = Grid(
+            data.readout_weight[None, :], cell=ONE_DECIMAL_CELL, format=decimals(1), color=theme.LAYER
+        )
         readout = VGroup(
             VGroup(equation("v =", size=SYMBOL_SIZE), readout_weight).arrange(RIGHT, buff=0.2),
-            label(f"c = {data.readout_bias:.1f}".replace("-", "\u2212"), size=theme.MIN_FONT, mono=True),
+            label(f"c = {fixed(data.readout_bias, 1)}", size=theme.MIN_FONT, mono=True),
             equation(rf"\sigma(v \cdot h_{last} + c)", size=SYMBOL_SIZE),
             label(f"= \u03c3({data.logit:.2f}) = {data.score:.3f}", size=theme.MIN_FONT, mono=True),
             label(data.label, size=theme.BODY_FONT, color=theme.OUTPUT, weight="BOLD"),
@@ -249,13 +254,13 @@ class RecurrentNetwork(LectureSlide):
         """The shared weights W_x, W_h and b, each under its name."""
         data = self.data
 
-        def named(symbol: str, grid: NumberGrid) -> VGroup:
+        def named(symbol: str, grid: Grid) -> VGroup:
             return VGroup(equation(symbol, size=SYMBOL_SIZE), grid).arrange(DOWN, buff=0.1)
 
         grids = [
-            named("W_x", NumberGrid(data.input_weight, cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
-            named("W_h", NumberGrid(data.hidden_weight, cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
-            named("b", NumberGrid(data.bias[:, None], cell=WEIGHT_CELL, decimals=1, color=theme.LAYER)),
+            named("W_x", Grid(data.input_weight, cell=WEIGHT_CELL, format=decimals(1), color=theme.LAYER)),
+            named("W_h", Grid(data.hidden_weight, cell=WEIGHT_CELL, format=decimals(1), color=theme.LAYER)),
+            named("b", Grid(data.bias[:, None], cell=WEIGHT_CELL, format=decimals(1), color=theme.LAYER)),
         ]
         upper = VGroup(grids[0], grids[2]).arrange(RIGHT, buff=0.4, aligned_edge=UP)
         return VGroup(upper, grids[1]).arrange(DOWN, aligned_edge=LEFT, buff=0.2)

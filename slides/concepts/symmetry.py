@@ -25,9 +25,9 @@ from model.concepts.symmetry import WeightSwapExample, weight_swap_example
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.graphs import LayeredGraph
-from slides.common.grids import format_value
+from slides.common.grids import WIDE_CELL, Grid, decimals
+from slides.common.numbers import fixed
 from slides.common.plots import CurvePlot, Series
-from slides.common.tables import ValueTable
 from slides.common.text import fit, label
 
 # The two exchanged units: a colour-blind-safe pair the eye can follow through the swap.
@@ -41,8 +41,15 @@ def weight_swap_data() -> WeightSwapExample:
     return weight_swap_example()
 
 
-def loss_text(value: float) -> str:
-    return format_value(value, LOSS_DECIMALS)
+def output_column(values: np.ndarray) -> Grid:
+    """The network's outputs, one a row, in two decimals."""
+    return Grid(
+        values.reshape(-1, 1),
+        cell=(OUTPUT_WIDTH, WIDE_CELL[1]),
+        format=decimals(2),
+        color=theme.MUTED,
+        ink=theme.OUTPUT,
+    )
 
 
 class WeightSwapSymmetry(LectureSlide):
@@ -93,10 +100,13 @@ class WeightSwapSymmetry(LectureSlide):
         self.hidden_names = hidden
 
         weights = np.column_stack([data.hidden_weight, data.hidden_bias, data.output_weight])
-        self.table = ValueTable(weights, decimals=1, color=theme.MUTED, width=1.0)
-        for j, row in enumerate(self.table.rows):
-            for cell in row:
-                cell[1].set_color(self.unit_color(j))
+        self.table = Grid(
+            weights,
+            cell=(1.0, WIDE_CELL[1]),
+            format=decimals(1),
+            color=theme.MUTED,
+            ink=[self.unit_color(j) for j in range(len(weights))],
+        )
         headers = VGroup(
             *(
                 label(text, size=theme.MIN_FONT, color=theme.MUTED).next_to(cell, UP, buff=0.12)
@@ -120,13 +130,11 @@ class WeightSwapSymmetry(LectureSlide):
         data = self.data
         self.next_slide(
             notes=f"On the {len(data.inputs)} XOR inputs the outputs are close to the targets; the loss, half the mean "
-            f"squared error, is {loss_text(data.loss)}."
+            f"squared error, is {fixed(data.loss, LOSS_DECIMALS)}."
         )
         # Inputs and targets are whole numbers; the outputs need two decimals.
-        examples = ValueTable(np.column_stack([data.inputs, data.targets]), decimals=0, color=theme.MUTED, width=0.9)
-        outputs = ValueTable(
-            data.outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH, text_color=theme.OUTPUT
-        )
+        examples = Grid(np.column_stack([data.inputs, data.targets]), cell=(0.9, WIDE_CELL[1]), color=theme.MUTED)
+        outputs = output_column(data.outputs)
         self.outputs = VGroup(examples, outputs).arrange(RIGHT, buff=0)
         self.outputs.next_to(self.weights, DOWN, buff=0.6).align_to(self.table, RIGHT).shift(-OUTPUT_WIDTH * RIGHT)
         headers = VGroup(
@@ -135,7 +143,7 @@ class WeightSwapSymmetry(LectureSlide):
                 for text, cell in zip(("x1", "x2", "target", "y"), [*examples.rows[0], outputs.rows[0][0]])
             )
         )
-        self.loss = label(f"loss = {loss_text(data.loss)}", color=theme.OUTPUT)
+        self.loss = label(f"loss = {fixed(data.loss, LOSS_DECIMALS)}", color=theme.OUTPUT)
         # Under the network: the right side fills up with the swapped outputs.
         self.loss.next_to(self.graph, DOWN, buff=0.5).align_to(self.graph, LEFT)
         self.play(FadeIn(self.outputs), FadeIn(headers), run_time=0.8)
@@ -162,18 +170,19 @@ class WeightSwapSymmetry(LectureSlide):
             if parent in where or child in where:
                 moved = self.graph.connector(start, end).set_stroke(edge.get_color(), edge.get_stroke_width())
                 moves.append(Transform(edge, moved))
+        # Box by box and number by number: animating a whole row group would pull it out of the
+        # table, and the slide's description would then read the table in pieces.
         rows = self.table.rows
-        moves.append(rows[first].animate.move_to(rows[second].get_center()))
-        moves.append(rows[second].animate.move_to(rows[first].get_center()))
+        offset = rows[second].get_center() - rows[first].get_center()
+        for row, shift in ((rows[first], offset), (rows[second], -offset)):
+            moves += [part.animate.shift(shift) for cell in row for part in cell]
         self.play(*moves, run_time=1.5)
 
-        after = ValueTable(
-            data.swapped_outputs.reshape(-1, 1), color=theme.MUTED, width=OUTPUT_WIDTH, text_color=theme.OUTPUT
-        )
+        after = output_column(data.swapped_outputs)
         after.next_to(self.outputs, RIGHT, buff=0)
         header = label("swapped", size=theme.MIN_FONT, color=theme.MUTED).next_to(after, UP, buff=0.12)
         header.align_to(self.output_headers, DOWN).align_to(after, LEFT)
-        loss_after = label(f"loss after the swap = {loss_text(data.swapped_loss)}", color=theme.OUTPUT)
+        loss_after = label(f"loss after the swap = {fixed(data.swapped_loss, LOSS_DECIMALS)}", color=theme.OUTPUT)
         loss_after.next_to(self.loss, DOWN, buff=0.15).align_to(self.loss, LEFT)
         self.play(FadeIn(after), FadeIn(header), run_time=0.8)
         self.play(FadeIn(loss_after), Indicate(self.loss, color=theme.HIGHLIGHT), run_time=0.8)
@@ -226,7 +235,7 @@ class WeightSwapSymmetry(LectureSlide):
         peak = int(np.argmax(data.loss_path))
         self.next_slide(
             notes=f"A convex function never rises above the chord between two of its points. Here the "
-            f"loss rises by {loss_text(data.bump)} above both ends, so the loss is not convex: "
+            f"loss rises by {fixed(data.bump, LOSS_DECIMALS)} above both ends, so the loss is not convex: "
             "symmetric copies of a good solution are separated by a bump."
         )
         chord = DashedLine(self.ends[0].get_center(), self.ends[1].get_center(), color=theme.MUTED)
@@ -237,7 +246,9 @@ class WeightSwapSymmetry(LectureSlide):
             color=theme.HIGHLIGHT,
             stroke_width=4,
         )
-        note = label(f"rises {loss_text(data.bump)} above the ends", size=theme.MIN_FONT, color=theme.HIGHLIGHT)
+        note = label(
+            f"rises {fixed(data.bump, LOSS_DECIMALS)} above the ends", size=theme.MIN_FONT, color=theme.HIGHLIGHT
+        )
         note.next_to(top, RIGHT, buff=0.2)
         verdict = self.caption(
             "equal losses at both ends, higher in between: the loss is not convex", color=theme.HIGHLIGHT

@@ -30,7 +30,7 @@ from manim import (
 from model.concepts.transposed import CASES, TransposedCase, transposed_case
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid
+from slides.common.grids import Grid
 from slides.common.text import label
 
 # Windows animated one by one before the rest of the output appears at once.
@@ -138,7 +138,7 @@ class TransposedConvolution(LectureSlide):
     def show_table(self, plan: tuple[CaseSlides, ...]) -> None:
         self.heading = self.title("Transposed convolution")
         header = ("input", "kernel", "stride", "padding", "output", "output padding a")
-        rows = [header] + [
+        rows = [
             (
                 _shape(g.data.case.input_size),
                 str(g.data.case.kernel),
@@ -149,14 +149,7 @@ class TransposedConvolution(LectureSlide):
             )
             for g in plan
         ]
-        cells = VGroup(
-            *(
-                label(text, size=theme.LABEL_FONT, color=theme.MUTED if r == 0 else theme.TEXT)
-                for r, row in enumerate(rows)
-                for text in row
-            )
-        )
-        table = cells.arrange_in_grid(rows=len(rows), cols=len(header), buff=(0.6, 0.35))
+        table = Grid(rows, cell=None, header=header, size=theme.LABEL_FONT, mono=False, buff=(0.6, 0.35))
         table.next_to(self.heading, DOWN, buff=0.8)
         self.table = table
         self.play(Write(self.heading), run_time=0.8)
@@ -317,9 +310,7 @@ class TransposedConvolution(LectureSlide):
         """Fade out whatever the previous beat left on screen, except the heading."""
         return [FadeOut(m) for m in self.mobjects if m is not self.heading]
 
-    def _arrange_row(
-        self, grid: NumberGrid, kernel: NumberGrid, output: NumberGrid, names: tuple[str, str, str]
-    ) -> VGroup:
+    def _arrange_row(self, grid: Grid, kernel: Grid, output: Grid, names: tuple[str, str, str]) -> VGroup:
         """Three grids side by side, each named underneath; index 3 holds the names.
 
         Grids share one centre line; the gap is measured between whichever is wider of each
@@ -344,7 +335,7 @@ class TransposedConvolution(LectureSlide):
         """One step of the recipe, just above the formula."""
         return label(text, size=theme.LABEL_FONT).next_to(formula, UP, buff=0.2)
 
-    def _slide(self, grid: NumberGrid, output: NumberGrid, windows: tuple[tuple[int, int], ...], kernel: int) -> None:
+    def _slide(self, grid: Grid, output: Grid, windows: tuple[tuple[int, int], ...], kernel: int) -> None:
         """The kernel window visits a few positions one by one, then the rest fill at once."""
         columns = output.shape[1]
         window = grid.window(*windows[0], kernel, kernel)
@@ -381,11 +372,11 @@ def _cell_size(data: TransposedCase) -> float:
     return min(MAX_CELL, GRID_HEIGHT / rows, (ROW_WIDTH - 2 * GRID_GAP) / width)
 
 
-def _grid(values: np.ndarray, cell: float, color: str) -> NumberGrid:
-    return NumberGrid(values, cell=cell, color=color)
+def _grid(values: np.ndarray, cell: float, color: str) -> Grid:
+    return Grid(values, cell=cell, color=color)
 
 
-def _mute(grid: NumberGrid, row: int, col: int) -> None:
+def _mute(grid: Grid, row: int, col: int) -> None:
     """A zero that is padding, not data: drawn in the muted colour."""
     grid.cell_at(row, col).set_stroke(theme.MUTED, width=1.5)
     grid.number_at(row, col).set_color(theme.MUTED)

@@ -10,9 +10,10 @@ import ast
 import hashlib
 import importlib.util
 import runpy
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from slides.decks import Deck
 
 ROOT = Path(__file__).resolve().parents[2]
 SLIDES_DIR = ROOT / "slides"
@@ -68,15 +69,7 @@ def parse_source(path: Path) -> ast.Module:
         raise _unreadable(path, error) from None
 
 
-@dataclass(frozen=True)
-class DeckEntry:
-    name: str
-    title: str
-    summary: str
-    scenes: tuple[str, ...]
-
-
-def load_decks(decks_file: Path = DEFAULT_DECKS_FILE) -> tuple[DeckEntry, ...]:
+def load_decks(decks_file: Path = DEFAULT_DECKS_FILE) -> tuple[Deck, ...]:
     """Read the deck list from ``decks_file`` (a Python file defining ``DECKS``)."""
     if not decks_file.is_file():
         raise CatalogError(f"deck list {decks_file} does not exist")
@@ -87,7 +80,7 @@ def load_decks(decks_file: Path = DEFAULT_DECKS_FILE) -> tuple[DeckEntry, ...]:
     decks = namespace.get("DECKS")
     if not decks:
         raise CatalogError(f"deck list {decks_file} defines no DECKS")
-    entries = tuple(DeckEntry(d.name, d.title, d.summary, tuple(d.scenes)) for d in decks)
+    entries = tuple(Deck(d.name, d.title, d.summary, tuple(d.scenes)) for d in decks)
     names = [d.name for d in entries]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
@@ -127,7 +120,7 @@ def scene_index() -> dict[str, Path]:
     return {name: paths[0] for name, paths in scenes.items()}
 
 
-def check_decks(decks: tuple[DeckEntry, ...]) -> None:
+def check_decks(decks: tuple[Deck, ...]) -> None:
     """Every scene a deck names must be a class under ``slides/``."""
     index = scene_index()
     for deck in decks:
@@ -142,7 +135,7 @@ def check_decks(decks: tuple[DeckEntry, ...]) -> None:
                 )
 
 
-def select(decks: tuple[DeckEntry, ...], wanted: list[str]) -> tuple[DeckEntry, ...]:
+def select(decks: tuple[Deck, ...], wanted: list[str]) -> tuple[Deck, ...]:
     """The decks named in ``wanted`` (all when empty), in deck-list order."""
     names = [d.name for d in decks]
     unknown = [w for w in wanted if w not in names]

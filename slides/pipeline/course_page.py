@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from slides.pipeline.catalog import DeckEntry
+from slides.pipeline.catalog import Deck
 from slides.theme import DEFAULT_THEME, THEMES
 
 THUMB_WIDTH = 480
@@ -58,7 +58,7 @@ def output_stem(deck: str, theme: str) -> str:
 # --- written by each export -------------------------------------------------------
 
 
-def record_export(fmt: str, deck: DeckEntry, theme: str, build: Path, out: Path, exported: Path) -> Path:
+def record_export(fmt: str, deck: Deck, theme: str, build: Path, out: Path, exported: Path) -> Path:
     """Write ``meta/<file>.json`` for an export that was just moved into place
     (and, for the HTML, the deck's thumbnail), each through a temporary name."""
     slides = 0
@@ -95,7 +95,7 @@ def record_export(fmt: str, deck: DeckEntry, theme: str, build: Path, out: Path,
     return dest
 
 
-def write_thumbnail(deck: DeckEntry, build: Path, dest: Path) -> None:
+def write_thumbnail(deck: Deck, build: Path, dest: Path) -> None:
     """The last frame of the deck's first slide, small, as JPEG."""
     import av
 
@@ -165,7 +165,7 @@ def _record(out: Path, path: Path) -> dict | None:
     return record
 
 
-def variants(deck: DeckEntry, out: Path) -> tuple[Variant, ...]:
+def variants(deck: Deck, out: Path) -> tuple[Variant, ...]:
     found = []
     for theme in THEMES:
         stem = output_stem(deck.name, theme)
@@ -205,7 +205,7 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def _card(deck: DeckEntry, found: tuple[Variant, ...], out: Path) -> str:
+def _card(deck: Deck, found: tuple[Variant, ...], out: Path) -> str:
     name = html.escape(deck.name)
     title = html.escape(deck.title)
     first = found[0]
@@ -245,7 +245,7 @@ def _card(deck: DeckEntry, found: tuple[Variant, ...], out: Path) -> str:
     </article>"""
 
 
-def leftovers(decks: tuple[DeckEntry, ...], out: Path) -> list[str]:
+def leftovers(decks: tuple[Deck, ...], out: Path) -> list[str]:
     """Files in the output folder that belong to no deck of the deck list."""
     known = {output_stem(d.name, theme) for d in decks for theme in THEMES}
     found = []
@@ -270,7 +270,7 @@ def leftovers(decks: tuple[DeckEntry, ...], out: Path) -> list[str]:
     return found
 
 
-def write_index(decks: tuple[DeckEntry, ...], out: Path, decks_file: Path | None = None) -> Path:
+def write_index(decks: tuple[Deck, ...], out: Path, decks_file: Path | None = None) -> Path:
     """Rewrite the page from every export of the deck list found in ``out``."""
     cards = []
     qualities: dict[str, list[str]] = {}

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from slides.pipeline.catalog import ROOT, DeckEntry, PipelineError
+from slides.pipeline.catalog import ROOT, Deck, PipelineError
 from slides.pipeline.course_page import output_stem, record_export
 from slides.theme import DEFAULT_THEME
 
@@ -42,7 +42,7 @@ class ExportError(PipelineError):
     """An export that failed; the message is one line for the user."""
 
 
-def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
+def export(fmt: str, deck: Deck, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
     """Export ``deck`` as ``out/<deck>.<fmt>`` (``<deck>-light.<fmt>`` for the light theme)."""
     if fmt in ("notes", "handout"):
         from slides.pipeline.reading import write_handout, write_reading_view
@@ -107,7 +107,7 @@ def export(fmt: str, deck: DeckEntry, build: Path, out: Path, theme: str = DEFAU
     return final
 
 
-def slide_texts(deck: DeckEntry, folder: Path) -> list[dict]:
+def slide_texts(deck: Deck, folder: Path) -> list[dict]:
     """Each slide's text record (heading, description), in the deck's order."""
     texts: list[dict] = []
     for scene in deck.scenes:
@@ -123,7 +123,7 @@ def slide_texts(deck: DeckEntry, folder: Path) -> list[dict]:
     return texts
 
 
-def deck_text_configs(deck: DeckEntry, folder: Path, dest: Path) -> Path:
+def deck_text_configs(deck: Deck, folder: Path, dest: Path) -> Path:
     """Copies of the deck's slide lists whose notes field carries each slide's text too.
 
     manim-slides' models keep only the fields they know, so the heading and description

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from slides.pipeline.catalog import (
     ROOT,
-    DeckEntry,
+    Deck,
     cached_records,
     dependencies,
     scene_index,
@@ -32,7 +32,7 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
 
 
-def ordered_scenes(decks: tuple[DeckEntry, ...]) -> list[str]:
+def ordered_scenes(decks: tuple[Deck, ...]) -> list[str]:
     """Each scene once, in the order the decks first play it."""
     seen: dict[str, None] = {}
     for deck in decks:
@@ -41,7 +41,7 @@ def ordered_scenes(decks: tuple[DeckEntry, ...]) -> list[str]:
     return list(seen)
 
 
-def rules(all_decks: tuple[DeckEntry, ...], selected: tuple[DeckEntry, ...]) -> str:
+def rules(all_decks: tuple[Deck, ...], selected: tuple[Deck, ...]) -> str:
     index = scene_index()
     # Scenes of the selected decks come first so the [i/N] counter matches what is built.
     wanted = ordered_scenes(selected)
@@ -107,7 +107,7 @@ def stamp_path(build: Path, scene: str) -> Path:
     return build / STAMP_DIR / f"{scene}.sha256"
 
 
-def write_stamps(build: Path, decks: tuple[DeckEntry, ...]) -> None:
+def write_stamps(build: Path, decks: tuple[Deck, ...]) -> None:
     """Each scene's input digest, written only where it changed, so that its timestamp
     moves (and make renders the scene) when, and only when, the content of an input does."""
     for scene in ordered_scenes(decks):

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from slides.pipeline.catalog import ROOT, DeckEntry, PipelineError
+from slides.pipeline.catalog import ROOT, Deck, PipelineError
 from slides.pipeline.course_page import output_stem
 from slides.theme import DEFAULT_THEME
 
@@ -47,15 +47,15 @@ class ReadingSlide:
     notes: str
 
 
-def reading_name(deck: DeckEntry, theme: str = DEFAULT_THEME) -> str:
+def reading_name(deck: Deck, theme: str = DEFAULT_THEME) -> str:
     return f"{output_stem(deck.name, theme)}-notes.html"
 
 
-def handout_name(deck: DeckEntry, theme: str = DEFAULT_THEME) -> str:
+def handout_name(deck: Deck, theme: str = DEFAULT_THEME) -> str:
     return f"{output_stem(deck.name, theme)}-handout.pdf"
 
 
-def deck_slides(deck: DeckEntry, build: Path) -> list[ReadingSlide]:
+def deck_slides(deck: Deck, build: Path) -> list[ReadingSlide]:
     """Every slide of the deck with its text, in order, from the records the render kept."""
     folder = build / "slides"
     slides: list[ReadingSlide] = []
@@ -159,7 +159,7 @@ STYLE = """
 """
 
 
-def reading_page(deck: DeckEntry, slides: list[ReadingSlide], assets: str, sizes: dict[int, tuple[int, int]]) -> str:
+def reading_page(deck: Deck, slides: list[ReadingSlide], assets: str, sizes: dict[int, tuple[int, int]]) -> str:
     title = html.escape(deck.title)
     sections: list[str] = []
     contents: list[str] = []
@@ -225,7 +225,7 @@ def reading_page(deck: DeckEntry, slides: list[ReadingSlide], assets: str, sizes
 """
 
 
-def write_reading_view(deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
+def write_reading_view(deck: Deck, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
     started = time.monotonic()
     slides = deck_slides(deck, build)
     out.mkdir(parents=True, exist_ok=True)
@@ -254,7 +254,7 @@ def write_reading_view(deck: DeckEntry, build: Path, out: Path, theme: str = DEF
     return final
 
 
-def write_handout(deck: DeckEntry, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
+def write_handout(deck: Deck, build: Path, out: Path, theme: str = DEFAULT_THEME) -> Path:
     """Print the reading view to PDF with headless Chromium: one slide and its notes a page."""
     started = time.monotonic()
     page = out / reading_name(deck, theme)

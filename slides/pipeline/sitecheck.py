@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from slides.pipeline.catalog import DeckEntry, PipelineError
+from slides.pipeline.catalog import Deck, PipelineError
 
 # Attributes through which a page loads a file (navigation links are checked only for existence).
 LOADING = {"src", "data-src", "data-background-video", "data-background-image", "poster"}
@@ -53,7 +53,7 @@ def page_problems(page: Path) -> list[str]:
     return problems
 
 
-def deck_problems(out: Path, deck: DeckEntry) -> list[str]:
+def deck_problems(out: Path, deck: Deck) -> list[str]:
     return [
         f"{deck.name}.{fmt} is missing or empty"
         for fmt in ("html", "pptx", "pdf")
@@ -111,7 +111,7 @@ def launch_chromium(playwright):
     )
 
 
-def check_site(out: Path, decks: tuple[DeckEntry, ...], browser: bool = True) -> int:
+def check_site(out: Path, decks: tuple[Deck, ...], browser: bool = True) -> int:
     """Print what is wrong with the site in ``out``; raise when anything is."""
     if not (out / "index.html").is_file():
         raise SiteError(f"{out}/index.html is missing; run make first")

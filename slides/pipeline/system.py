@@ -136,62 +136,47 @@ def python_requirements(extras: tuple[str, ...] = ("test",)) -> list[str]:
     return requirements
 
 
-def install_revealjs(cache_dir: Path) -> None:
-    """Put reveal.js from the npm registry where manim-slides looks before any CDN."""
-    if all((cache_dir / Path(f).name).is_file() for f in REVEAL_FILES):
-        print(f"[setup] reveal.js {REVEAL_VERSION}: present in {cache_dir}", flush=True)
+def fetch_npm_files(package: str, version: str, files: dict[str, Path]) -> None:
+    """Put files of an npm package (by their path in the package) at their targets, once.
+
+    Each target is written whole or not at all, so an interrupted fetch is fetched again.
+    """
+    folder = next(iter(files.values())).parent
+    if all(target.is_file() for target in files.values()):
+        print(f"[setup] {package} {version}: present in {folder}", flush=True)
         return
     if shutil.which("npm") is None:
         raise SetupError("npm is missing; install it with: sudo apt-get install -y npm")
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
-            ["npm", "pack", f"reveal.js@{REVEAL_VERSION}", "--silent"],
+            ["npm", "pack", f"{package}@{version}", "--silent"],
             cwd=tmp,
             capture_output=True,
             text=True,
         )
-        tarballs = list(Path(tmp).glob("reveal.js-*.tgz"))
+        tarballs = list(Path(tmp).glob(f"{package}-*.tgz"))
         if result.returncode != 0 or not tarballs:
-            raise SetupError(f"'npm pack reveal.js@{REVEAL_VERSION}' failed: {result.stderr.strip()[:200]}")
-        cache_dir.mkdir(parents=True, exist_ok=True)
+            raise SetupError(f"'npm pack {package}@{version}' failed: {result.stderr.strip()[:200]}")
         with tarfile.open(tarballs[0]) as archive:
-            for name in REVEAL_FILES:
+            for name, target in files.items():
                 member = archive.extractfile(f"package/{name}")
                 if member is None:
-                    raise SetupError(f"reveal.js {REVEAL_VERSION} tarball lacks {name}")
-                target = cache_dir / Path(name).name
-                tmp_target = target.with_suffix(target.suffix + ".tmp")
-                tmp_target.write_bytes(member.read())
-                os.replace(tmp_target, target)
-    print(f"[setup] reveal.js {REVEAL_VERSION}: installed into {cache_dir}", flush=True)
+                    raise SetupError(f"{package} {version} tarball lacks {name}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(target.name + ".tmp")
+                partial.write_bytes(member.read())
+                os.replace(partial, target)
+    print(f"[setup] {package} {version}: installed into {folder}", flush=True)
+
+
+def install_revealjs(cache_dir: Path) -> None:
+    """Put reveal.js from the npm registry where manim-slides looks before any CDN."""
+    fetch_npm_files("reveal.js", REVEAL_VERSION, {name: cache_dir / Path(name).name for name in REVEAL_FILES})
 
 
 def install_axe_core(target: Path) -> None:
     """Put axe-core's one script from the npm registry at ``target``, for the offline browser tests."""
-    if target.is_file():
-        print(f"[setup] axe-core {AXE_VERSION}: present in {target.parent}", flush=True)
-        return
-    if shutil.which("npm") is None:
-        raise SetupError("npm is missing; install it with: sudo apt-get install -y npm")
-    with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run(
-            ["npm", "pack", f"axe-core@{AXE_VERSION}", "--silent"],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-        )
-        tarballs = list(Path(tmp).glob("axe-core-*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            raise SetupError(f"'npm pack axe-core@{AXE_VERSION}' failed: {result.stderr.strip()[:200]}")
-        with tarfile.open(tarballs[0]) as archive:
-            member = archive.extractfile(f"package/{AXE_FILE}")
-            if member is None:
-                raise SetupError(f"axe-core {AXE_VERSION} tarball lacks {AXE_FILE}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp_target = target.with_suffix(".tmp")
-            tmp_target.write_bytes(member.read())
-            os.replace(tmp_target, target)
-    print(f"[setup] axe-core {AXE_VERSION}: installed into {target.parent}", flush=True)
+    fetch_npm_files("axe-core", AXE_VERSION, {AXE_FILE: target})
 
 
 def main(argv: list[str]) -> int:

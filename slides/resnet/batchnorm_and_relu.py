@@ -14,16 +14,17 @@ from manim import (
     GrowArrow,
     LaggedStart,
     SurroundingRectangle,
-    Text,
     TransformFromCopy,
     VGroup,
+    VMobject,
     Write,
 )
 
 from model.batchnorm_relu import BatchNormReluExample, batchnorm_relu_example
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid, format_value
+from slides.common.grids import Grid, decimals
+from slides.common.numbers import fixed
 from slides.common.text import label
 
 CELL = 1.05  # wide enough for a one-decimal negative number at the minimum font size
@@ -39,12 +40,12 @@ def _as_grid(values: np.ndarray) -> np.ndarray:
     return values[:, :, 0, 0].T
 
 
-class NamedGrid(VGroup):
-    """A grid of numbers with its name and column headers above; ``grid`` is the grid itself."""
+class TitledGrid(VGroup):
+    """A grid under its name and column headers; ``grid`` is the grid itself."""
 
-    grid: NumberGrid
+    grid: Grid
 
-    def __init__(self, name: Text, headers: VGroup, grid: NumberGrid) -> None:
+    def __init__(self, name: VMobject, headers: VGroup, grid: Grid) -> None:
         super().__init__(name, headers, grid)
         self.grid = grid
 
@@ -74,9 +75,9 @@ class BatchNormAndReLU(LectureSlide):
         )
         self.show_relu()
 
-    def _grid(self, values: np.ndarray, title: str, color: str, decimals: int) -> NamedGrid:
+    def _grid(self, values: np.ndarray, title: str, color: str, places: int) -> TitledGrid:
         """Examples as rows, channels as columns, with the grid's name and channel headers above."""
-        grid = NumberGrid(_as_grid(values).T, cell=CELL, decimals=decimals, color=color)
+        grid = Grid(_as_grid(values).T, cell=CELL, format=decimals(places), color=color)
         headers = VGroup(
             *(
                 label(f"ch {c + 1}", size=theme.MIN_FONT, color=theme.MUTED).next_to(grid.cell_at(0, c), UP, buff=0.12)
@@ -84,7 +85,7 @@ class BatchNormAndReLU(LectureSlide):
             )
         )
         name = label(title, size=theme.LABEL_FONT, color=color).next_to(headers, UP, buff=0.12)
-        return NamedGrid(name, headers, grid)
+        return TitledGrid(name, headers, grid)
 
     def show_batch(self) -> None:
         self.heading = self.title("Batch norm and ReLU, on a real batch")
@@ -97,7 +98,7 @@ class BatchNormAndReLU(LectureSlide):
         self.play(FadeIn(self.inputs[:2]), FadeIn(self.inputs.grid.cells))
         self.play(LaggedStart(*(FadeIn(n) for n in self.inputs.grid.numbers), lag_ratio=0.1))
 
-    def _statistics(self, grid: NumberGrid, means: np.ndarray, variances: np.ndarray) -> tuple[VGroup, VGroup]:
+    def _statistics(self, grid: Grid, means: np.ndarray, variances: np.ndarray) -> tuple[VGroup, VGroup]:
         """ "mean" and "var" rows under ``grid``, one value per channel column."""
         names = VGroup(
             label("mean", size=theme.MIN_FONT, color=theme.HIGHLIGHT),
@@ -110,7 +111,7 @@ class BatchNormAndReLU(LectureSlide):
             columns.add(
                 VGroup(
                     *(
-                        label(format_value(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
+                        label(fixed(v, 1), size=theme.MIN_FONT, color=theme.HIGHLIGHT, mono=True)
                         .match_y(n)
                         .match_x(grid.cell_at(0, channel))
                         for v, n in zip((mean, var), names)

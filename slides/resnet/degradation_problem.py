@@ -21,6 +21,8 @@ from model.experiments.degradation import Degradation, degradation, run_key
 from model.measure import PAPER_IMAGENET_TOP1_ERROR_10CROP
 from slides import theme
 from slides.base import LectureSlide
+from slides.common.grids import Grid
+from slides.common.numbers import fixed
 from slides.common.plots import CurvePlot, Series
 from slides.common.spread import band, curve_band, mean_range
 from slides.common.text import fit, label
@@ -187,23 +189,15 @@ class DegradationProblem(LectureSlide):
         )
 
     def show_paper(self) -> None:
-        rows = VGroup()
-        for shown, key in PAPER_ROWS:
-            color = theme.PLAIN if key.startswith("plain") else theme.RESIDUAL
-            rows.add(
-                VGroup(
-                    label(shown, size=theme.MIN_FONT, color=color),
-                    label(
-                        f"{PAPER_IMAGENET_TOP1_ERROR_10CROP[key]:.2f} %", size=theme.MIN_FONT, color=color, mono=True
-                    ),
-                )
-            )
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.35)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        value_left = max(row[0].get_right()[0] for row in rows) + 0.35
-        for row in rows:
-            row[1].set_x(value_left + row[1].width / 2)
+        paper = Grid(
+            [[shown, f"{fixed(PAPER_IMAGENET_TOP1_ERROR_10CROP[key], 2)} %"] for shown, key in PAPER_ROWS],
+            cell=None,
+            ink=[theme.PLAIN if key.startswith("plain") else theme.RESIDUAL for _, key in PAPER_ROWS],
+            mono=[False, True],
+            align="left",
+            buff=(0.35, 0.25),
+        )
+        rows = paper.rows
         heading = VGroup(*(label(part, size=theme.MIN_FONT, weight="BOLD") for part in PAPER_SOURCE.split(", ")))
         heading.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         detail = VGroup(
@@ -211,7 +205,7 @@ class DegradationProblem(LectureSlide):
             label("10-crop, validation", size=theme.MIN_FONT, color=theme.MUTED),
         )
         detail.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        panel = VGroup(heading, detail, rows).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        panel = VGroup(heading, detail, paper).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         panel.align_to(self.plot, UP).to_edge(RIGHT, buff=theme.MARGIN)
         plain_rows = VGroup(rows[0], rows[1])
         worse = SurroundingRectangle(rows[1], color=theme.HIGHLIGHT, buff=0.08)

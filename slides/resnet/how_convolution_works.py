@@ -26,7 +26,7 @@ from manim import (
 
 from model.convolution import edge_patch, learned_filters
 from slides import theme
-from slides.common.grids import NumberGrid
+from slides.common.grids import Grid
 from slides.common.images import PhotoSlide, framed, grey_image, signed_image
 from slides.common.text import label
 
@@ -77,7 +77,7 @@ class HowConvolutionWorks(PhotoSlide):
         example = self.example
         self.heading = self.title("How a convolution works")
         picture = grey_image(self.lesson.photo, height=4.2)
-        self.patch = NumberGrid(example.input, cell=0.7)
+        self.patch = Grid(example.input, cell=0.7)
         self.patch_title = label("image patch", size=theme.LABEL_FONT, color=theme.DATA)
         Group(picture, self.patch).arrange(RIGHT, buff=2.0).next_to(self.heading, DOWN, buff=0.9)
         self.patch_title.next_to(self.patch, UP, buff=0.2)
@@ -101,9 +101,9 @@ class HowConvolutionWorks(PhotoSlide):
     def layout_workspace(self) -> None:
         example = self.example
         self.play(FadeOut(self.photo_group), run_time=0.5)
-        self.kernel = NumberGrid(example.kernel, cell=0.6, color=theme.LAYER)
-        self.products = NumberGrid(np.zeros_like(example.kernel), cell=0.75, show_values=False, color=theme.HIGHLIGHT)
-        self.output = NumberGrid(example.output, cell=0.85, color=theme.OUTPUT)
+        self.kernel = Grid(example.kernel, cell=0.6, color=theme.LAYER)
+        self.products = Grid(np.zeros_like(example.kernel), cell=0.75, show_values=False, color=theme.HIGHLIGHT)
+        self.output = Grid(example.output, cell=0.85, color=theme.OUTPUT)
         kernel_title = label("kernel", size=theme.LABEL_FONT, color=theme.LAYER)
         products_title = label("pixel x weight", size=theme.LABEL_FONT, color=theme.HIGHLIGHT)
         output_title = label("output", size=theme.LABEL_FONT, color=theme.OUTPUT)
@@ -141,7 +141,7 @@ class HowConvolutionWorks(PhotoSlide):
                 run_time=0.6,
             )
         self.window = window
-        products = NumberGrid(example.products[i, j], cell=0.75, color=theme.HIGHLIGHT).move_to(self.products)
+        products = Grid(example.products[i, j], cell=0.75, color=theme.HIGHLIGHT).move_to(self.products)
         self.play(
             LaggedStart(
                 *(

@@ -25,6 +25,7 @@ from slides import theme
 from slides.base import LectureSlide
 from slides.common.bars import BarPlot, BarSeries
 from slides.common.layout import fill_between
+from slides.common.numbers import percent
 from slides.common.plots import CurvePlot, Series
 from slides.common.text import label
 
@@ -37,13 +38,9 @@ def lesion_data() -> experiment.Lesion:
     return experiment.lesion()
 
 
-def percent(value: float) -> str:
-    return f"{100 * float(value):.1f}%"
-
-
 def spread_text(spread) -> str:
     """A mean with its range over seeds, as on every slide of the lecture: 3.5% (2.8-4.0%)."""
-    return f"{percent(spread.mean)} ({percent(spread.low)}\u2013{percent(spread.high)})"
+    return f"{percent(spread.mean, 1)} ({percent(spread.low, 1)}\u2013{percent(spread.high, 1)})"
 
 
 def single_series(record: experiment.Lesion) -> list[BarSeries]:
@@ -126,7 +123,7 @@ class LesionStudy(LectureSlide):
         numbers = VGroup(
             *(
                 VGroup(
-                    label(f"{kind}: full net {percent(record.full[kind].mean)}", size=theme.MIN_FONT, color=color),
+                    label(f"{kind}: full net {percent(record.full[kind].mean, 1)}", size=theme.MIN_FONT, color=color),
                     label(
                         f"one block deleted: median {spread_text(record.single_median[kind])}, "
                         f"worst {spread_text(record.single_worst[kind])}",
@@ -175,7 +172,7 @@ class LesionStudy(LectureSlide):
         biggest = record.deleted_counts[-1]
         facts = VGroup(
             *(
-                label(f"{kind}: {percent(curves[kind][1][-1])}", size=theme.BODY_FONT, color=color)
+                label(f"{kind}: {percent(curves[kind][1][-1], 1)}", size=theme.BODY_FONT, color=color)
                 for kind, _, color in KINDS
             )
         )

@@ -27,6 +27,7 @@ from slides import theme
 from slides.base import LectureSlide, LectureThreeDSlide
 from slides.common.contours import ContourMap
 from slides.common.layout import fill_between
+from slides.common.numbers import percent
 from slides.common.surfaces import GridSurface
 from slides.common.text import label
 
@@ -60,10 +61,6 @@ def loss_ceiling(record: experiment.LossLandscape) -> float:
 def contour_levels(record: experiment.LossLandscape, count: int = 16) -> list[float]:
     """The same levels for both maps: evenly spaced in log loss over both surfaces' range."""
     return [float(v) for v in np.geomspace(loss_floor(record) * 1.2, loss_ceiling(record) / 1.2, count)]
-
-
-def percent(value: float) -> str:
-    return f"{100 * float(value):.0f}%"
 
 
 def roughness_line(record: experiment.LossLandscape, kind: str) -> str:

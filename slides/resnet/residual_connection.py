@@ -19,7 +19,7 @@ from manim import (
 from model.identity_block import IdentityBlockDemo, identity_block_demo
 from slides import theme
 from slides.base import LectureSlide
-from slides.common.grids import NumberGrid
+from slides.common.grids import Grid
 from slides.common.residual import ResidualBlockDiagram, brace_label
 from slides.common.text import label
 
@@ -88,9 +88,9 @@ class ResidualConnection(LectureSlide):
         )
         self.clear_slide(self.heading)
         grids = [
-            (NumberGrid(demo.input, cell=0.8), "x", theme.DATA),
-            (NumberGrid(demo.residual, cell=0.8, color=theme.LAYER), "F(x)", theme.LAYER),
-            (NumberGrid(demo.output, cell=0.8, color=theme.OUTPUT), "ReLU(F(x) + x)", theme.OUTPUT),
+            (Grid(demo.input, cell=0.8), "x", theme.DATA),
+            (Grid(demo.residual, cell=0.8, color=theme.LAYER), "F(x)", theme.LAYER),
+            (Grid(demo.output, cell=0.8, color=theme.OUTPUT), "ReLU(F(x) + x)", theme.OUTPUT),
         ]
         plus = label("+", size=theme.TITLE_FONT)
         equals = label("=", size=theme.TITLE_FONT)

@@ -22,6 +22,7 @@ from model.experiments.sharpening import Sharpening, sharpening
 from slides import theme
 from slides.common.diagrams import LayerBox
 from slides.common.images import PhotoSlide, framed, grey_image, signed_image
+from slides.common.numbers import fixed, signed
 from slides.common.spread import mean_range
 from slides.common.text import label
 
@@ -34,7 +35,7 @@ def sharpening_data() -> Sharpening:
 
 
 def _psnr_text(value: float) -> str:
-    return f"PSNR {value:.1f} dB"
+    return f"PSNR {fixed(value, 1)} dB"
 
 
 def psnr_range_text(value) -> str:
@@ -54,7 +55,7 @@ def runs_notes(record: Sharpening) -> str:
 def skip_verdict(record: Sharpening) -> str:
     difference = record.output_psnr.mean - record.plain_psnr.mean
     if record.skip_helps:
-        return f"Without the skip: {difference:.1f} dB worse than with it"
+        return f"Without the skip: {fixed(difference, 1)} dB worse than with it"
     return "Here the plain net did not clearly do worse: no clear gain from the skip"
 
 
@@ -118,7 +119,7 @@ class SharpenPhoto(PhotoSlide):
         reference = label("reference", size=theme.LABEL_FONT, color=theme.MUTED).next_to(self.original, DOWN, buff=0.25)
         gain = record.output_psnr.mean - record.psnr_blurry
         note = self.caption(
-            f"{gain:+.1f} dB closer to the original, on a photo it never saw in training", color=theme.TEXT
+            f"{signed(gain, 1)} dB closer to the original, on a photo it never saw in training", color=theme.TEXT
         )
         self.play(FadeIn(before), FadeIn(reference))
         self.play(FadeIn(after))

@@ -8,6 +8,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Flash, Mobject, VG
 from model.experiments.transfer import Transfer, transfer
 from slides import theme
 from slides.base import LectureSlide
+from slides.common.numbers import signed
 from slides.common.plots import CurvePlot, Series
 from slides.common.spread import band, curve_band, mean_range
 from slides.common.text import label
@@ -131,7 +132,7 @@ class TransferLearning(LectureSlide):
             + (
                 "With few labels, a pretrained ResNet is the usual starting point."
                 if record.effect_observed
-                else f"The gap of the means, {gap_points(record):+.0f} points, is too small against the "
+                else f"The gap of the means, {signed(gap_points(record))} points, is too small against the "
                 "spread of the runs to call real on this small digits task."
             )
         )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
-    UP,
     Arrow,
     FadeIn,
     FadeOut,
@@ -24,6 +21,7 @@ from model.layers import layer_table
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.diagrams import LayerBox
+from slides.common.grids import Grid
 from slides.common.text import label
 
 
@@ -68,46 +66,37 @@ class WhatIsF(LectureSlide):
         x_text = label(f"x: {_shape_text(trace.input_shape)}", size=theme.LABEL_FONT, color=theme.DATA, mono=True)
         y_text = label(f"y: {_shape_text(trace.shapes[-1])}", size=theme.LABEL_FONT, color=theme.OUTPUT, mono=True)
         VGroup(x_text, self.box, y_text).arrange(RIGHT, buff=1.2)
-        arrow_in = Arrow(x_text.get_right(), self.box.get_left(), buff=0.1, color=theme.DATA)
-        arrow_out = Arrow(self.box.get_right(), y_text.get_left(), buff=0.1, color=theme.OUTPUT)
-        self.outside = VGroup(x_text, y_text, VGroup(arrow_in, arrow_out))
+        arrows = VGroup(
+            Arrow(x_text.get_right(), self.box.get_left(), buff=0.1, color=theme.DATA),
+            Arrow(self.box.get_right(), y_text.get_left(), buff=0.1, color=theme.OUTPUT),
+        )
+        self.outside = VGroup(x_text, y_text, arrows)
         self.play(Write(self.heading))
-        self.play(FadeIn(self.box), FadeIn(x_text), GrowArrow(arrow_in))
-        self.play(GrowArrow(arrow_out), FadeIn(y_text))
+        self.play(FadeIn(self.box), FadeIn(x_text), GrowArrow(arrows[0]))
+        self.play(GrowArrow(arrows[1]), FadeIn(y_text))
 
     def open_box(self) -> None:
         trace, descriptions = self.table.trace, self.table.descriptions
         size = theme.MIN_FONT
-        rows = VGroup()
-        input_row = VGroup(
-            label("input", size=size, color=theme.DATA, mono=True),
-            label("a colour image", size=size, color=theme.MUTED),
-            label(_shape_text(trace.input_shape), size=size, color=theme.DATA, mono=True),
-        )
-        rows.add(input_row)
-        for name, text, shape in zip(trace.stage_names, descriptions, trace.shapes):
-            color = theme.OUTPUT if name == trace.stage_names[-1] else theme.DATA
-            rows.add(
-                VGroup(
-                    label(name, size=size, color=theme.LAYER, mono=True),
-                    label(text, size=size),
-                    label(_shape_text(shape), size=size, color=color, mono=True),
-                )
-            )
         # Three aligned columns: layer name, what it does, output shape.
-        widths = [max(r[c].width for r in rows) for c in range(3)]
-        starts = [0.0, widths[0] + 0.6, widths[0] + widths[1] + 1.2]
-        for index, r in enumerate(rows):
-            for column, start in enumerate(starts):
-                r[column].move_to(np.array([start + r[column].width / 2, -index * 0.43, 0.0]))
-        header = VGroup(
-            label("layer", size=size, color=theme.MUTED),
-            label("what it does", size=size, color=theme.MUTED),
-            label("output shape", size=size, color=theme.MUTED),
+        cells = [["input", "a colour image", _shape_text(trace.input_shape)]]
+        inks: list[list[str]] = [[theme.DATA, theme.MUTED, theme.DATA]]
+        for name, text, shape in zip(trace.stage_names, descriptions, trace.shapes):
+            cells.append([name, text, _shape_text(shape)])
+            inks.append([theme.LAYER, theme.TEXT, theme.OUTPUT if name == trace.stage_names[-1] else theme.DATA])
+        self.rows = Grid(
+            cells,
+            cell=None,
+            header=("layer", "what it does", "output shape"),
+            header_buff=0.3,
+            ink=inks,
+            size=size,
+            mono=(True, False, True),
+            align="left",
+            buff=(0.6, 0.12),
+            pitch=0.43,
         )
-        for h, c in zip(header, rows[0]):
-            h.next_to(c, UP, buff=0.3).align_to(c, LEFT)
-        self.rows = VGroup(header, rows)
+        header, rows = self.rows.rows[0], self.rows.rows[1:]
         self.rows.next_to(self.heading, DOWN, buff=0.25)
         self.play(FadeOut(self.outside), ReplacementTransform(self.box, header))
         self.play(LaggedStart(*(FadeIn(r, shift=0.2 * DOWN) for r in rows), lag_ratio=0.15), run_time=1.5)

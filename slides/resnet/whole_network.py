@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write, config
+from manim import DOWN, RIGHT, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write, config
 
 from model.family import FamilyRow, FamilyTable, family_table
 from model.measure import default_input_shape
 from model.shape_trace import ShapeTrace, shape_trace_record
 from slides import theme
 from slides.base import LectureSlide
+from slides.common.grids import Grid
 from slides.common.layout import centre_below
+from slides.common.numbers import fixed, thousands
 from slides.common.text import fit, label
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
@@ -41,29 +42,18 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-def table(
-    rows: list[list[str]], colors: list[str], *, buff: float = 0.55, size: int = theme.MIN_FONT, row_buff: float = 0.2
-) -> VGroup:
-    """Rows of cells with columns aligned: first column left, the others right-aligned."""
-    cells = [
-        [label(text, size=size, color=color, mono=i > 0) for i, text in enumerate(row)]
-        for row, color in zip(rows, colors)
-    ]
-    widths = [max(row[c].width for row in cells) for c in range(len(cells[0]))]
-    lines = VGroup()
-    for row in cells:
-        line = VGroup()
-        x = 0.0
-        for c, cell in enumerate(row):
-            # Left edge of the column for the name, right edge for numbers.
-            cell.move_to(np.array([x + (cell.width / 2 if c == 0 else widths[c] - cell.width / 2), 0.0, 0.0]))
-            # Tops aligned: commas and descenders would otherwise shift the centres of the cells.
-            cell.align_to(row[0], UP)
-            line.add(cell)
-            x += widths[c] + buff
-        lines.add(line)
-    lines.arrange(DOWN, buff=row_buff, aligned_edge=LEFT)
-    return lines
+def table(rows: list[list[str]], colors: list[str], *, buff: float, size: int, row_buff: float) -> Grid:
+    """Rows of cells with columns aligned: the name left, the numbers right-aligned."""
+    others = len(rows[0]) - 1
+    return Grid(
+        rows,
+        cell=None,
+        ink=colors,
+        size=size,
+        mono=[False] + [True] * others,
+        align=["left"] + ["right"] * others,
+        buff=(buff, row_buff),
+    )
 
 
 class WholeNetwork(LectureSlide):
@@ -84,15 +74,17 @@ class WholeNetwork(LectureSlide):
         colors = [theme.DATA]
         for name, shape, params in zip(trace.stage_names, trace.shapes, trace.stage_params):
             if name in SHOWN_STAGES:
-                rows.append([name, shape_text(shape), f"{params:,}"])
+                rows.append([name, shape_text(shape), thousands(params)])
                 colors.append(theme.OUTPUT if name == "fc" else theme.TEXT)
-        rows.append(["total", "all stages", f"{trace.total_params:,}"])
+        rows.append(["total", "all stages", thousands(trace.total_params)])
         colors.append(theme.HIGHLIGHT)
         grid = table(rows, colors, size=theme.BODY_FONT - 2, buff=0.7, row_buff=0.24)
         centre_below(fit(grid, width=TABLE_WIDTH), self.heading)
-        self.play(Write(self.heading), FadeIn(grid[0]))
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:-1]), lag_ratio=0.25), run_time=1.5)
-        self.play(FadeIn(grid[-1]))
+        self.play(Write(self.heading), FadeIn(grid.rows[0]))
+        self.play(
+            LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid.rows[1:-1]), lag_ratio=0.25), run_time=1.5
+        )
+        self.play(FadeIn(grid.rows[-1]))
 
         features, scores = trace.shapes[trace.stage_names.index("flatten")][-1], trace.shapes[-1][-1]
         self.next_slide(
@@ -118,15 +110,16 @@ class WholeNetwork(LectureSlide):
                 [
                     row.name.replace("resnet", "ResNet-"),
                     str(row.layers),
-                    f"{row.params:,}",
-                    f"{row.macs / 1e9:.2f} G",
-                    f"{row.paper_giga_macs:.1f} G",
-                    f"{row.reference_top1_error:.2f} %",
+                    thousands(row.params),
+                    f"{fixed(row.macs / 1e9, 2)} G",
+                    f"{fixed(row.paper_giga_macs, 1)} G",
+                    f"{fixed(row.reference_top1_error, 2)} %",
                 ]
             )
             colors.append(theme.TEXT)
         # As large as the frame's width allows, rows spread over the height above the sources.
-        grid = fit(table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5), width=TABLE_WIDTH)
+        grid = table(rows, colors, size=theme.LABEL_FONT, buff=0.45, row_buff=0.5)
+        fit(grid, width=TABLE_WIDTH)
         source = (
             VGroup(
                 label("paper: He et al. 2015, Table 1", size=theme.MIN_FONT, color=theme.MUTED),
@@ -137,8 +130,10 @@ class WholeNetwork(LectureSlide):
         )
         centre_below(grid, heading, bottom=source.get_top()[1] + theme.GAP)
         self.clear_slide()
-        self.play(Write(heading), FadeIn(grid[0]), FadeIn(source))
-        self.play(LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid[1:]), lag_ratio=0.2), run_time=1.5)
+        self.play(Write(heading), FadeIn(grid.rows[0]), FadeIn(source))
+        self.play(
+            LaggedStart(*(FadeIn(line, shift=0.2 * RIGHT) for line in grid.rows[1:]), lag_ratio=0.2), run_time=1.5
+        )
 
         basic, bottleneck = _block_step(family)
         self.next_slide(
@@ -146,6 +141,6 @@ class WholeNetwork(LectureSlide):
             "bottlenecks: a few more parameters, about the same compute, and a better network."
         )
         # One frame around both rows (the header is line 0): the step between them is the comparison.
-        step = VGroup(*(grid[family.rows.index(row) + 1] for row in (basic, bottleneck)))
+        step = VGroup(*(grid.rows[family.rows.index(row) + 1] for row in (basic, bottleneck)))
         frames = SurroundingRectangle(step, color=theme.HIGHLIGHT, buff=0.15)
         self.play(FadeIn(frames))
