@@ -47,7 +47,9 @@ def test_a_colour_map_fills_cells_and_picks_readable_digits() -> None:
         assert glyph.get_fill_color().to_hex().lower() == ManimColor(theme.text_on(fill)).to_hex().lower()
     signed = Grid(np.array([[-1.0, 0.0, 1.0]]), fill=diverging(-1.0, 1.0))
     cold, middle, hot = (signed.cell_at(0, c).get_fill_color().to_hex().lower() for c in range(3))
-    assert (cold, middle, hot) == tuple(ManimColor(c).to_hex().lower() for c in (theme.BLUE, theme.PANEL, theme.ORANGE))
+    assert (cold, middle, hot) == tuple(
+        ManimColor(c).to_hex().lower() for c in (theme.NEGATIVE, theme.PANEL, theme.POSITIVE)
+    )
 
 
 def test_row_and_column_labels_sit_beside_their_cells() -> None:

@@ -250,8 +250,8 @@ class Grid(VGroup):
             self.rows.add(line)
         if pitch is None:
             # Each row buff[1] under the one above; only down, so the columns stay where they are.
-            for above, row in zip(self.rows, self.rows[1:]):
-                row.shift((above.get_bottom()[1] - buff[1] - row.get_top()[1]) * UP)
+            for above, below in zip(self.rows, self.rows[1:]):
+                below.shift((above.get_bottom()[1] - buff[1] - below.get_top()[1]) * UP)
 
     def cell_at(self, row: int, col: int) -> VMobject:
         """The box of one cell (in a table of words, its text)."""

@@ -66,14 +66,12 @@ class WhatIsF(LectureSlide):
         x_text = label(f"x: {_shape_text(trace.input_shape)}", size=theme.LABEL_FONT, color=theme.DATA, mono=True)
         y_text = label(f"y: {_shape_text(trace.shapes[-1])}", size=theme.LABEL_FONT, color=theme.OUTPUT, mono=True)
         VGroup(x_text, self.box, y_text).arrange(RIGHT, buff=1.2)
-        arrows = VGroup(
-            Arrow(x_text.get_right(), self.box.get_left(), buff=0.1, color=theme.DATA),
-            Arrow(self.box.get_right(), y_text.get_left(), buff=0.1, color=theme.OUTPUT),
-        )
-        self.outside = VGroup(x_text, y_text, arrows)
+        arrow_in = Arrow(x_text.get_right(), self.box.get_left(), buff=0.1, color=theme.DATA)
+        arrow_out = Arrow(self.box.get_right(), y_text.get_left(), buff=0.1, color=theme.OUTPUT)
+        self.outside = VGroup(x_text, y_text, VGroup(arrow_in, arrow_out))
         self.play(Write(self.heading))
-        self.play(FadeIn(self.box), FadeIn(x_text), GrowArrow(arrows[0]))
-        self.play(GrowArrow(arrows[1]), FadeIn(y_text))
+        self.play(FadeIn(self.box), FadeIn(x_text), GrowArrow(arrow_in))
+        self.play(GrowArrow(arrow_out), FadeIn(y_text))
 
     def open_box(self) -> None:
         trace, descriptions = self.table.trace, self.table.descriptions
