@@ -1,5 +1,5 @@
 """ruff's lint rules (pyproject.toml) hold over the whole code, and its formatting over the slides
-and the tests.
+and the tests; mypy finds no type error in ``model/`` or ``slides/``.
 
 ``model/`` is linted; its formatting is not checked yet. The cached records' code hashes cover
 the syntax tree of the model's sources, not their text, so reformatting it keeps every record
@@ -35,3 +35,24 @@ def test_ruff_would_catch_an_unused_import(tmp_path: Path) -> None:
     broken.write_text("import os\n")
     result = _ruff("check", "--config", str(ROOT / "pyproject.toml"), str(broken))
     assert result.returncode != 0 and "F401" in result.stdout
+
+
+def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_mypy_finds_nothing_in_model_and_slides() -> None:
+    result = _mypy("model", "slides")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_would_catch_a_wrong_argument(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("def half(x: float) -> float:\n    return x / 2\n\n\nhalf('two')\n")
+    result = _mypy("--cache-dir", str(tmp_path / "cache"), str(broken))
+    assert result.returncode != 0 and "arg-type" in result.stdout
