@@ -20,7 +20,8 @@ from model.experiments import spread as stats
 from model.experiments import transfer as transfer_module
 from model.experiments.degradation import degradation, run_key
 from model.experiments.gradient_flow import gradient_flow
-from model.experiments.sharpening import SharpeningNet, sharpening
+from model.experiments.sharpening import sharpening
+from model.experiments.sharpening_net import SharpeningNet
 from model.experiments.training import error_rate
 from model.experiments.transfer import transfer
 

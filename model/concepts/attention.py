@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
+from model.cache import cached
 from model.concepts._arrays import frozen
 
 SOURCE_TOKENS = ("the", "black", "cat", "sleeps")
@@ -57,8 +57,11 @@ class AttentionExample:
         return self.source_tokens[int(np.argmax(self.weights))]
 
 
+@cached("attention_example")
 def attention_example() -> AttentionExample:
     """Dot-product attention of the decoder state over four encoder states."""
+    import torch
+
     encoder_states = torch.tensor(ENCODER_STATES, dtype=torch.float64)
     decoder_state = torch.tensor(DECODER_STATE, dtype=torch.float64)
     scores = encoder_states @ decoder_state
