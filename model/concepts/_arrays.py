@@ -10,6 +10,16 @@ if TYPE_CHECKING:
     import torch
 
 
+class ReadOnlyArrays:
+    """A dataclass base whose array fields are read-only, however the record was made: computed
+    (``frozen``) or read back from the record cache."""
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+
 def frozen(values: torch.Tensor | np.ndarray, dtype: type = np.float64) -> np.ndarray:
     """A read-only numpy copy, so a record cannot be changed by whoever reads it."""
     if not isinstance(values, np.ndarray):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import frozen
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 SOURCE_TOKENS = ("the", "black", "cat", "sleeps")
 TARGET_TOKENS = ("le", "chat", "noir", "dort")
@@ -33,7 +33,7 @@ TARGET_STEP = 1
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class AttentionExample:
+class AttentionExample(ReadOnlyArrays):
     """One attention step; arrays are float64 and read-only."""
 
     source_tokens: tuple[str, ...]  # the encoder's words, one per row of encoder_states

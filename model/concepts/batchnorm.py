@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import frozen
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 if TYPE_CHECKING:
     import torch
@@ -52,7 +52,7 @@ NEW_EXAMPLE = (2.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class EvalResult:
+class EvalResult(ReadOnlyArrays):
     """The new example in eval mode, after ``steps`` training steps."""
 
     steps: int
@@ -63,7 +63,7 @@ class EvalResult:
 
 
 @dataclass(frozen=True, eq=False)
-class BatchNormExample:
+class BatchNormExample(ReadOnlyArrays):
     """Arrays are float64 and read-only; rows are examples, columns hidden units."""
 
     dataset: np.ndarray  # (8, 2) all examples

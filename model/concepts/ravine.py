@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import frozen
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 if TYPE_CHECKING:
     import torch
@@ -45,7 +45,7 @@ GRID_MARGIN = 0.1
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class DescentRun:
+class DescentRun(ReadOnlyArrays):
     """One optimiser run; arrays are float64 and read-only."""
 
     label: str
@@ -56,7 +56,7 @@ class DescentRun:
 
 
 @dataclass(frozen=True, eq=False)
-class LossSurface:
+class LossSurface(ReadOnlyArrays):
     """The loss as a function of the two weights, for one way of preparing the inputs.
 
     Draw the contours with the same scale on both axes: otherwise the ellipses' shape, which is
@@ -85,7 +85,7 @@ class LossSurface:
 
 
 @dataclass(frozen=True, eq=False)
-class RavineExample:
+class RavineExample(ReadOnlyArrays):
     source: str  # where the data comes from
     feature_names: tuple[str, str]  # scikit-learn's column names
     feature_descriptions: tuple[str, str]

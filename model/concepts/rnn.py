@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import fixed_values, frozen
+from model.concepts._arrays import ReadOnlyArrays, fixed_values, frozen
 
 VOCABULARY = ("the", "movie", "film", "was", "great", "boring")
 SENTENCE = "the movie was great"
@@ -30,7 +30,7 @@ SEED = 1188
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class RnnExample:
+class RnnExample(ReadOnlyArrays):
     """Arrays are float64 and read-only; T is the number of words."""
 
     sentence: str

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import frozen
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 if TYPE_CHECKING:
     import torch
@@ -33,7 +33,7 @@ PATH_POINTS = 41
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class WeightSwapExample:
+class WeightSwapExample(ReadOnlyArrays):
     """Arrays are float64 and read-only. Loss: mean over examples of (output - target)^2 / 2."""
 
     activation: str  # "relu"

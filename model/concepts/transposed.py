@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.cache import cached
-from model.concepts._arrays import frozen
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 if TYPE_CHECKING:
     import torch
@@ -90,7 +90,7 @@ CASES = (
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class TransposedCase:
+class TransposedCase(ReadOnlyArrays):
     """A convolution and its equivalent transposed convolution; arrays are read-only int64.
 
     Window positions are the (row, col) of a window's top-left cell in the grid it slides over,
