@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch import nn
+
+from model.cache import cached
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,14 @@ class BatchNormReluExample:
     running_var: np.ndarray
 
 
+@cached("batchnorm_relu_example")
 def batchnorm_relu_example(
     batch: int = 4, channels: int = 2, size: int = 1, seed: int = 0
 ) -> BatchNormReluExample:
     """A small batch (values with one decimal) normalised per channel, then rectified."""
+    import torch
+    from torch import nn
+
     generator = torch.Generator().manual_seed(seed)
     noise = torch.randn(batch, channels, size, size, generator=generator, dtype=torch.float64)
     # One decimal place keeps the numbers readable on a slide.

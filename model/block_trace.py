@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-from torch import nn
-
-from model.blocks import block_class
 from model.measure import count_flops
-from model.resnet import count_parameters
 
 
 @dataclass(frozen=True)
@@ -48,6 +43,12 @@ def block_trace(
     ``in_channels`` defaults to the block's own output width, the case inside a stage:
     256 -> 64 -> 64 -> 256 for a bottleneck, 64 -> 64 -> 64 for a basic block.
     """
+    import torch
+    from torch import nn
+
+    from model.blocks import block_class
+    from model.resnet import count_parameters
+
     cls = block_class(kind)
     channels = planes * cls.expansion if in_channels is None else in_channels
     with torch.device("meta"):
@@ -89,3 +90,4 @@ def block_trace(
         params=count_parameters(block),
         macs=count_flops(block, input_shape) // 2,
     )
+

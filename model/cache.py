@@ -46,8 +46,9 @@ DATA_DIR_ENV = "LECTURE_DATA_DIR"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = PACKAGE_DIR.parent / "assets" / "data"
 
-REGISTERING_PACKAGES: tuple[str, ...] = ("model.experiments", "model.concepts")
-"""Where cached functions live; ``load_registered_modules`` imports them (absent ones skipped)."""
+REGISTERING_PACKAGES: tuple[str, ...] = ("model",)
+"""Where cached functions live (any module of these packages, subpackages included);
+``load_registered_modules`` imports them (absent ones skipped)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
+from model.cache import cached
 from model.experiments.sharpening import sharpening
 
 PHOTO = "camera"
@@ -48,6 +47,9 @@ def conv_example(
     image_patch: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0
 ) -> ConvExample:
     """Convolve a 2-D patch with a 2-D kernel (cross-correlation, as every CNN does)."""
+    import torch
+    import torch.nn.functional as F
+
     patch = np.asarray(image_patch, dtype=np.float64)
     weights = np.asarray(kernel, dtype=np.float64)
     if patch.ndim != 2 or weights.ndim != 2:
@@ -139,6 +141,9 @@ def feature_maps(
     (the maps with the most to see). ``mean``/``std`` are the normalisation the weights were
     trained with; ``padding`` defaults to "same" for odd kernels.
     """
+    import torch
+    import torch.nn.functional as F
+
     kernel = np.asarray(weights, dtype=np.float32)
     if kernel.ndim != 4:
         raise ValueError(f"weights must be (out, in, kh, kw), got shape {kernel.shape}")
@@ -192,6 +197,7 @@ class EdgePatch:
     convolution: ConvExample
 
 
+@cached("edge_patch")
 def edge_patch() -> EdgePatch:
     """The cameraman's hair against the sky, 6x6 grey levels 0..9, through a Sobel kernel."""
     picture = load_photo(PHOTO, size=PHOTO_SIZE)
@@ -217,6 +223,7 @@ class LearnedFilters:
     learned: int
 
 
+@cached("learned_filters")
 def learned_filters() -> LearnedFilters:
     """The sharpening network's own first-layer edge filters applied to its blurry input photo."""
     record = sharpening()

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-
-from model.blocks import Bottleneck
-from model.cifar import CIFAR_DEPTHS, resnet_cifar
+from model.cache import cached
 from model.measure import (
     PAPER_CIFAR_TEST_ERROR,
     PAPER_GIGA_MULTIPLY_ADDS,
@@ -17,7 +14,6 @@ from model.measure import (
     count_flops,
     trace_stages,
 )
-from model.resnet import IMAGENET_LAYOUTS, ResNet, count_parameters, weighted_layers
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,14 @@ class FamilyTable:
     top1_error_source: str
 
 
+@cached("family_table")
 def family_table(input_size: int = 224) -> FamilyTable:
     """ResNet-18/34/50/101/152: layers, parameters, multiply-adds and output shape, measured."""
+    import torch
+
+    from model.blocks import Bottleneck
+    from model.resnet import IMAGENET_LAYOUTS, ResNet, count_parameters, weighted_layers
+
     input_shape = (1, 3, input_size, input_size)
     rows = []
     for name, (block, layers) in IMAGENET_LAYOUTS.items():
@@ -91,6 +93,11 @@ class CifarTable:
 
 def cifar_table() -> CifarTable:
     """ResNet-20/32/44/56/110 measured at 32x32, with the paper's test errors (Table 6)."""
+    import torch
+
+    from model.cifar import CIFAR_DEPTHS, resnet_cifar
+    from model.resnet import count_parameters
+
     params, plain_params, macs = [], [], []
     for depth in CIFAR_DEPTHS:
         with torch.device("meta"):

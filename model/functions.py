@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-from torch import nn
+from model.cache import cached
 
 # The toy function of the first beat, f(x) = SLOPE * x + INTERCEPT, and the inputs fed to it.
 SLOPE = 2.0
@@ -26,8 +25,12 @@ class LineExample:
     outputs: tuple[float, ...]
 
 
+@cached("line_example")
 def line_example() -> LineExample:
     """f(x) = 2x + 1 as the smallest network there is: one ``nn.Linear(1, 1)``, run by torch."""
+    import torch
+    from torch import nn
+
     layer = nn.Linear(1, 1)
     with torch.no_grad():
         layer.weight.fill_(SLOPE)
@@ -51,8 +54,12 @@ class ExtraLayerExample:
     residual_outputs: tuple[float, ...]
 
 
+@cached("extra_layer_example")
 def extra_layer_example() -> ExtraLayerExample:
     """f followed by a zeroed ``nn.Linear(1, 1)`` and ReLU, with and without adding its input back."""
+    import torch
+    from torch import nn
+
     line = line_example()
     extra = nn.Linear(1, 1)
     with torch.no_grad():

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from model.blocks import BasicBlock
+from model.cache import cached
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,13 @@ class IdentityBlockDemo:
     beta: float
 
 
+@cached("identity_block_demo")
 def identity_block_demo(size: int = 4, seed: int = 0) -> IdentityBlockDemo:
     """One channel, ``size`` x ``size`` small whole numbers through a zero-initialised block."""
+    import torch
+
+    from model.blocks import BasicBlock
+
     generator = torch.Generator().manual_seed(seed)
     block = BasicBlock(1, 1)
     for parameter in block.parameters():

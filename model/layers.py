@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from torch import nn
-
+from model.cache import cached
 from model.measure import build_model, default_input_shape
-from model.resnet import weighted_layers
 from model.shape_trace import ShapeTrace, shape_trace_record
+
+if TYPE_CHECKING:
+    from torch import nn
 
 MODEL = "resnet18"
 
@@ -25,6 +27,8 @@ class LayerTable:
 
 def describe(module: nn.Module) -> str:
     """A one-line description of a stage, read from the module's own settings."""
+    from torch import nn
+
     if isinstance(module, nn.Conv2d):
         k, s = module.kernel_size[0], module.stride[0]
         return f"conv {k}x{k}, {module.out_channels} filters, stride {s}"
@@ -46,8 +50,11 @@ def describe(module: nn.Module) -> str:
     return type(module).__name__
 
 
+@cached("layer_table")
 def layer_table(name: str = MODEL) -> LayerTable:
     """The measured shape trace of ``name`` on one image of its design size, with descriptions."""
+    from model.resnet import weighted_layers
+
     network = build_model(name, device="meta")
     trace = shape_trace_record(name, default_input_shape(name))
     stages = dict(network.named_stages())

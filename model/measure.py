@@ -11,22 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
-from torch import Tensor, nn
-from torch.utils.flop_counter import FlopCounterMode
+if TYPE_CHECKING:
+    import torch
+    from torch import Tensor, nn
 
-from model.cifar import CIFAR_DEPTHS, resnet_cifar
-from model.resnet import (
-    IMAGENET_LAYOUTS,
-    StagedNetwork,
-    count_parameters,
-    resnet18,
-    resnet34,
-    resnet50,
-    resnet101,
-    resnet152,
-)
+    from model.resnet import StagedNetwork
 
 PAPER_GIGA_MULTIPLY_ADDS: dict[str, float] = {
     "resnet18": 1.8,
@@ -74,6 +65,9 @@ PAPER_CIFAR_TEST_ERROR: dict[int, float] = {20: 8.75, 32: 7.51, 44: 7.17, 56: 6.
 
 def model_names() -> tuple[str, ...]:
     """Every name ``build_model`` accepts: ImageNet and CIFAR ResNets and their plain twins."""
+    from model.cifar import CIFAR_DEPTHS
+    from model.resnet import IMAGENET_LAYOUTS
+
     imagenet = tuple(IMAGENET_LAYOUTS)
     cifar = tuple(f"resnet{d}" for d in CIFAR_DEPTHS)
     plain = tuple(name.replace("resnet", "plain") for name in imagenet + cifar)
@@ -82,6 +76,11 @@ def model_names() -> tuple[str, ...]:
 
 def build_model(name: str, device: torch.device | str | None = None) -> StagedNetwork:
     """The network called ``name`` (see ``model_names``); ``device="meta"`` skips the weights."""
+    import torch
+
+    from model.cifar import resnet_cifar
+    from model.resnet import resnet18, resnet34, resnet50, resnet101, resnet152
+
     if name not in model_names():
         raise ValueError(f"unknown model {name!r}; valid names: {', '.join(model_names())}")
     plain = name.startswith("plain")
@@ -101,6 +100,8 @@ def build_model(name: str, device: torch.device | str | None = None) -> StagedNe
 
 def default_input_shape(name: str, batch: int = 1) -> tuple[int, int, int, int]:
     """The input the named model was designed for: 224x224 RGB for ImageNet, 32x32 for CIFAR."""
+    from model.resnet import IMAGENET_LAYOUTS
+
     size = 224 if name.replace("plain", "resnet") in IMAGENET_LAYOUTS else 32
     return (batch, 3, size, size)
 
@@ -127,6 +128,8 @@ def _device_of(network: nn.Module) -> torch.device:
 def _evaluating(network: nn.Module) -> Iterator[None]:
     """Eval mode and no autograd for a measurement, restoring the caller's mode after, so a
     measurement never updates BN running statistics."""
+    import torch
+
     was_training = network.training
     network.eval()
     try:
@@ -137,6 +140,8 @@ def _evaluating(network: nn.Module) -> Iterator[None]:
 
 
 def _flops_of(module: nn.Module, x: Tensor) -> tuple[Tensor, int]:
+    from torch.utils.flop_counter import FlopCounterMode
+
     with FlopCounterMode(display=False) as counter:
         y = module(x)
     return y, int(counter.get_total_flops())
@@ -144,6 +149,8 @@ def _flops_of(module: nn.Module, x: Tensor) -> tuple[Tensor, int]:
 
 def count_flops(network: nn.Module, input_shape: tuple[int, ...]) -> int:
     """FLOPs (2 per multiply-add) of one forward pass on an input of ``input_shape``."""
+    import torch
+
     with _evaluating(network):
         x = torch.zeros(input_shape, device=_device_of(network))
         return _flops_of(network, x)[1]
@@ -153,6 +160,10 @@ def trace_stages(
     network: StagedNetwork, input_shape: tuple[int, ...] = (2, 3, 224, 224)
 ) -> list[StageMeasure]:
     """Run the network stage by stage and measure each one."""
+    import torch
+
+    from model.resnet import count_parameters
+
     measures = []
     with _evaluating(network):
         x = torch.zeros(input_shape, device=_device_of(network))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from model.cache import cached
 from model.measure import build_model, default_input_shape, trace_stages
+
+# The traces the slides show: model name -> images per batch. ResNet-50 runs on a batch of
+# two, which shows that the batch dimension rides along through every stage.
+SHOWN_TRACES: dict[str, int] = {"resnet18": 1, "resnet50": 2}
 
 
 @dataclass(frozen=True)
@@ -36,4 +41,22 @@ def shape_trace_record(
         stage_macs=tuple(s.macs for s in stages),
         total_params=sum(s.params for s in stages),
         total_macs=sum(s.macs for s in stages),
+    )
+
+
+@dataclass(frozen=True)
+class ShapeTraces:
+    """The trace of every model in ``SHOWN_TRACES``, by name, on a batch of its design input."""
+
+    traces: dict[str, ShapeTrace]
+
+
+@cached("shape_traces")
+def shape_traces() -> ShapeTraces:
+    """``shape_trace_record`` of each model the slides show."""
+    return ShapeTraces(
+        {
+            name: shape_trace_record(name, default_input_shape(name, batch=batch))
+            for name, batch in SHOWN_TRACES.items()
+        }
     )

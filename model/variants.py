@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from torch import nn
-
 from model.block_trace import block_trace
-from model.resnet import count_parameters
+from model.cache import cached
 
 # ResNeXt's cardinality and bottleneck width for one stage (Xie et al. 2017, ResNeXt-50 32x4d,
 # first stage: 32 groups of 4 channels, 128 in all), used as the example here.
@@ -37,7 +35,13 @@ class VariantNumbers:
     grouped_3x3_params: int
 
 
+@cached("variant_numbers")
 def variant_numbers() -> VariantNumbers:
+    """The parameter counts of ``VariantNumbers``, each read off a torch module."""
+    from torch import nn
+
+    from model.resnet import count_parameters
+
     basic = block_trace("basic")
     wide = block_trace("basic", planes=basic.out_channels * WIDEN)
     width = PAPER_RESNEXT_WIDTH

@@ -133,15 +133,16 @@ def test_windows_produce_the_cells_they_fill() -> None:
 
 def test_transposed_plan_has_one_group_per_case(monkeypatch) -> None:
     import slides.concepts.transposed_conv as scene
-    from model.concepts.transposed import CASES, ConvCase
+    from model.concepts.transposed import CASES, ConvCase, transposed_case
 
     plan = scene.transposed_plan()
     assert [group.data.case for group in plan] == list(CASES)
     for group in plan:
         assert group.beats and all(beat.notes.strip() for beat in group.beats)
         assert all(callable(getattr(scene.TransposedConvolution, beat.step, None)) for beat in group.beats)
-    # A new line in the table is a new slide group, with no other change.
+    # A new line in the table (a new case in the record) is a new slide group, with no other change.
     extra = ConvCase("Extra", (6, 6), kernel=3, stride=2, padding=1)
-    monkeypatch.setattr(scene, "CASES", CASES + (extra,))
+    cases = tuple(group.data for group in plan)
+    monkeypatch.setattr(scene, "transposed_data", lambda: cases + (transposed_case(extra),))
     longer = scene.transposed_plan()
     assert len(longer) == len(CASES) + 1 and longer[-1].data.case == extra

@@ -75,3 +75,11 @@ def test_every_slide_keeps_the_layout_rules(course: tuple[Path, Path]) -> None:
         if (problems := json.loads((build / "slides" / f"{scene}.json").read_text())["layout"])
     }
     assert broken == {}
+
+
+def test_no_render_process_imports_torch(course: tuple[Path, Path]) -> None:
+    """The course build computes its records first, so every scene's render only reads them."""
+    build, _ = course
+    scenes = sorted({scene for deck in DECKS for scene in deck.scenes})
+    timings = {scene: json.loads((build / "timings" / f"{scene}.json").read_text()) for scene in scenes}
+    assert [scene for scene, timing in timings.items() if timing["torch_imported"]] == []

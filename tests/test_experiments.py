@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from model.cifar import blocks_per_stage
+from model.cifar import blocks_per_stage, resnet_cifar
 from model.codec import records_equal
 from model.experiments import datasets
 from model.experiments import degradation as degradation_module
@@ -20,7 +20,8 @@ from model.experiments import spread as stats
 from model.experiments import transfer as transfer_module
 from model.experiments.degradation import degradation, run_key
 from model.experiments.gradient_flow import gradient_flow
-from model.experiments.sharpening import SharpeningNet, sharpening
+from model.experiments.sharpening import sharpening
+from model.experiments.sharpening_net import SharpeningNet
 from model.experiments.training import error_rate
 from model.experiments.transfer import transfer
 
@@ -173,7 +174,7 @@ def test_stored_weights_rebuild_the_trained_nets() -> None:
     for plain, packed, scales in stored:
         assert packed.dtype == np.float16 and scales.dtype == np.float32
         net = degradation_module.unpack_weights(
-            degradation_module.resnet_cifar(14, plain=plain, width=4, in_channels=1, num_classes=10),
+            resnet_cifar(14, plain=plain, width=4, in_channels=1, num_classes=10),
             packed,
             scales,
         )
@@ -185,13 +186,13 @@ def test_stored_weights_rebuild_the_trained_nets() -> None:
 
 def test_packed_weights_keep_huge_and_tiny_tensors() -> None:
     # A deep plain net's batch-norm variances can exceed float16's range (65,504).
-    net = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
+    net = resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
     with torch.no_grad():
         for module in net.modules():
             if isinstance(module, torch.nn.BatchNorm2d):
                 module.running_var.copy_(torch.logspace(-6, 7, module.running_var.numel()))
     packed, scales = degradation_module.pack_weights(net)
-    again = degradation_module.resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
+    again = resnet_cifar(8, plain=True, width=4, in_channels=1, num_classes=10)
     degradation_module.unpack_weights(again, packed, scales)
     for (name, original), (_, restored) in zip(net.state_dict().items(), again.state_dict().items()):
         if original.is_floating_point():

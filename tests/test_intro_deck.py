@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch.nn as nn
 
-from model.shape_trace import shape_trace_record
+from model.shape_trace import shape_traces
 
 
 def _reference_resnet18_parameters() -> int:
@@ -29,4 +29,4 @@ def _reference_resnet18_parameters() -> int:
 
 def test_the_number_on_the_slide_is_torch_resnet18() -> None:
     # TorchNumber shows this record's total.
-    assert shape_trace_record("resnet18").total_params == _reference_resnet18_parameters() == 11_689_512
+    assert shape_traces().traces["resnet18"].total_params == _reference_resnet18_parameters() == 11_689_512

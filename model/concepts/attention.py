@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from model.concepts._arrays import frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, frozen
 
 SOURCE_TOKENS = ("the", "black", "cat", "sleeps")
 TARGET_TOKENS = ("le", "chat", "noir", "dort")
@@ -33,7 +33,7 @@ TARGET_STEP = 1
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class AttentionExample:
+class AttentionExample(ReadOnlyArrays):
     """One attention step; arrays are float64 and read-only."""
 
     source_tokens: tuple[str, ...]  # the encoder's words, one per row of encoder_states
@@ -57,8 +57,11 @@ class AttentionExample:
         return self.source_tokens[int(np.argmax(self.weights))]
 
 
+@cached("attention_example")
 def attention_example() -> AttentionExample:
     """Dot-product attention of the decoder state over four encoder states."""
+    import torch
+
     encoder_states = torch.tensor(ENCODER_STATES, dtype=torch.float64)
     decoder_state = torch.tensor(DECODER_STATE, dtype=torch.float64)
     scores = encoder_states @ decoder_state

@@ -12,8 +12,13 @@ numbers the slide multiplies together are the ones torch's backward pass produce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
+from model.cache import cached
+
+if TYPE_CHECKING:
+    import torch
+
 
 INPUTS = {"x1": 1.0, "x2": 2.0}
 # Chosen so z1 is exactly 0 (sigmoid 0.5) and the other values stay short.
@@ -74,6 +79,8 @@ class AutodiffExample:
 
 
 def _leaf(value: float) -> torch.Tensor:
+    import torch
+
     return torch.tensor(value, dtype=torch.float64, requires_grad=True)
 
 
@@ -83,8 +90,11 @@ def _grad(tensor: torch.Tensor) -> float:
     return tensor.grad.item()
 
 
+@cached("autodiff_example")
 def autodiff_example() -> AutodiffExample:
     """Forward values, local derivatives and gradients of the two-hidden-unit network."""
+    import torch
+
     x = {name: _leaf(value) for name, value in INPUTS.items()}
     params = {
         name: _leaf(value)

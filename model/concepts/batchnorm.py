@@ -17,12 +17,16 @@ many steps they approach the data's statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
-from model.concepts._arrays import frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, frozen
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 # Eight examples with two features, one decimal each; batches are consecutive groups of four.
 DATASET = (
@@ -48,7 +52,7 @@ NEW_EXAMPLE = (2.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class EvalResult:
+class EvalResult(ReadOnlyArrays):
     """The new example in eval mode, after ``steps`` training steps."""
 
     steps: int
@@ -59,7 +63,7 @@ class EvalResult:
 
 
 @dataclass(frozen=True, eq=False)
-class BatchNormExample:
+class BatchNormExample(ReadOnlyArrays):
     """Arrays are float64 and read-only; rows are examples, columns hidden units."""
 
     dataset: np.ndarray  # (8, 2) all examples
@@ -87,6 +91,9 @@ class BatchNormExample:
 
 
 def _layers() -> tuple[nn.Linear, nn.BatchNorm1d]:
+    import torch
+    from torch import nn
+
     linear = nn.Linear(2, 3).double()
     norm = nn.BatchNorm1d(3, eps=EPS, momentum=MOMENTUM).double()
     with torch.no_grad():
@@ -106,6 +113,8 @@ def _running(norm: nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
 def _evaluate(
     linear: nn.Linear, norm: nn.BatchNorm1d, example: torch.Tensor, steps: int
 ) -> EvalResult:
+    import torch
+
     norm.eval()
     hidden = linear(example.unsqueeze(0))
     output = norm(hidden)[0]
@@ -120,56 +129,59 @@ def _evaluate(
     )
 
 
-@torch.no_grad()
+@cached("batchnorm_example")
 def batchnorm_example() -> BatchNormExample:
     """One batch through ``nn.BatchNorm1d`` in training mode, then one example in eval mode."""
-    linear, norm = _layers()
-    dataset = torch.tensor(DATASET, dtype=torch.float64)
-    batches = dataset.split(BATCH_SIZE)
-    new_example = torch.tensor(NEW_EXAMPLE, dtype=torch.float64)
+    import torch
 
-    batch = batches[0]
-    hidden = linear(batch)
-    mean = hidden.mean(dim=0)
-    variance = hidden.var(dim=0, unbiased=False)
-    unbiased_variance = hidden.var(dim=0, unbiased=True)
-    normalized = (hidden - mean) / torch.sqrt(variance + EPS)
+    with torch.no_grad():
+        linear, norm = _layers()
+        dataset = torch.tensor(DATASET, dtype=torch.float64)
+        batches = dataset.split(BATCH_SIZE)
+        new_example = torch.tensor(NEW_EXAMPLE, dtype=torch.float64)
 
-    means = [_running(norm)[0].clone()]
-    variances = [_running(norm)[1].clone()]
-    norm.train()
-    output = norm(hidden)
-    means.append(_running(norm)[0].clone())
-    variances.append(_running(norm)[1].clone())
-    after_one_step = _evaluate(linear, norm, new_example, steps=1)
+        batch = batches[0]
+        hidden = linear(batch)
+        mean = hidden.mean(dim=0)
+        variance = hidden.var(dim=0, unbiased=False)
+        unbiased_variance = hidden.var(dim=0, unbiased=True)
+        normalized = (hidden - mean) / torch.sqrt(variance + EPS)
 
-    for step in range(1, LONG_RUN_STEPS):
-        norm(linear(batches[step % len(batches)]))
+        means = [_running(norm)[0].clone()]
+        variances = [_running(norm)[1].clone()]
+        norm.train()
+        output = norm(hidden)
         means.append(_running(norm)[0].clone())
         variances.append(_running(norm)[1].clone())
-    after_many_steps = _evaluate(linear, norm, new_example, steps=LONG_RUN_STEPS)
+        after_one_step = _evaluate(linear, norm, new_example, steps=1)
 
-    return BatchNormExample(
-        dataset=frozen(dataset),
-        batch_size=BATCH_SIZE,
-        batch=frozen(batch),
-        linear_weight=frozen(linear.weight),
-        linear_bias=frozen(linear.bias),
-        hidden=frozen(hidden),
-        mean=frozen(mean),
-        variance=frozen(variance),
-        unbiased_variance=frozen(unbiased_variance),
-        eps=EPS,
-        momentum=MOMENTUM,
-        normalized=frozen(normalized),
-        normalized_sums=frozen(normalized.sum(dim=0)),
-        gamma=frozen(norm.weight),
-        beta=frozen(norm.bias),
-        output=frozen(output),
-        running_mean_history=frozen(torch.stack(means)),
-        running_var_history=frozen(torch.stack(variances)),
-        new_example=frozen(new_example),
-        new_hidden=frozen(linear(new_example)),
-        after_one_step=after_one_step,
-        after_many_steps=after_many_steps,
-    )
+        for step in range(1, LONG_RUN_STEPS):
+            norm(linear(batches[step % len(batches)]))
+            means.append(_running(norm)[0].clone())
+            variances.append(_running(norm)[1].clone())
+        after_many_steps = _evaluate(linear, norm, new_example, steps=LONG_RUN_STEPS)
+
+        return BatchNormExample(
+            dataset=frozen(dataset),
+            batch_size=BATCH_SIZE,
+            batch=frozen(batch),
+            linear_weight=frozen(linear.weight),
+            linear_bias=frozen(linear.bias),
+            hidden=frozen(hidden),
+            mean=frozen(mean),
+            variance=frozen(variance),
+            unbiased_variance=frozen(unbiased_variance),
+            eps=EPS,
+            momentum=MOMENTUM,
+            normalized=frozen(normalized),
+            normalized_sums=frozen(normalized.sum(dim=0)),
+            gamma=frozen(norm.weight),
+            beta=frozen(norm.bias),
+            output=frozen(output),
+            running_mean_history=frozen(torch.stack(means)),
+            running_var_history=frozen(torch.stack(variances)),
+            new_example=frozen(new_example),
+            new_hidden=frozen(linear(new_example)),
+            after_one_step=after_one_step,
+            after_many_steps=after_many_steps,
+        )

@@ -19,12 +19,15 @@ weights (zero, i.e. predicting the mean), so losses are comparable across the ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from sklearn.datasets import load_diabetes
 
-from model.concepts._arrays import frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, frozen
+
+if TYPE_CHECKING:
+    import torch
 
 FEATURES = ("bmi", "s5")
 FEATURE_DESCRIPTIONS = ("body-mass index (kg/m^2)", "log serum triglycerides")
@@ -42,7 +45,7 @@ GRID_MARGIN = 0.1
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class DescentRun:
+class DescentRun(ReadOnlyArrays):
     """One optimiser run; arrays are float64 and read-only."""
 
     label: str
@@ -53,7 +56,7 @@ class DescentRun:
 
 
 @dataclass(frozen=True, eq=False)
-class LossSurface:
+class LossSurface(ReadOnlyArrays):
     """The loss as a function of the two weights, for one way of preparing the inputs.
 
     Draw the contours with the same scale on both axes: otherwise the ellipses' shape, which is
@@ -82,7 +85,7 @@ class LossSurface:
 
 
 @dataclass(frozen=True, eq=False)
-class RavineExample:
+class RavineExample(ReadOnlyArrays):
     source: str  # where the data comes from
     feature_names: tuple[str, str]  # scikit-learn's column names
     feature_descriptions: tuple[str, str]
@@ -97,6 +100,9 @@ class RavineExample:
 
 
 def _diabetes() -> tuple[torch.Tensor, torch.Tensor]:
+    import torch
+    from sklearn.datasets import load_diabetes
+
     data = load_diabetes(scaled=False)
     columns = [data.feature_names.index(name) for name in FEATURES]
     inputs = torch.tensor(data.data[:, columns], dtype=torch.float64)
@@ -106,6 +112,8 @@ def _diabetes() -> tuple[torch.Tensor, torch.Tensor]:
 
 def _loss(inputs: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """Half mean squared error; weights may carry leading batch dimensions, shape (..., 2)."""
+    import torch
+
     residuals = weights @ inputs.T - targets
     return 0.5 * torch.mean(residuals**2, dim=-1)
 
@@ -113,6 +121,8 @@ def _loss(inputs: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor) ->
 def _descend(
     inputs: torch.Tensor, targets: torch.Tensor, label: str, learning_rate: float, momentum: float
 ) -> DescentRun:
+    import torch
+
     weights = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.SGD([weights], lr=learning_rate, momentum=momentum)
     path, losses = [], []
@@ -136,6 +146,8 @@ def _descend(
 def _surface(
     label: str, inputs: torch.Tensor, targets: torch.Tensor, runs: tuple[DescentRun, ...]
 ) -> LossSurface:
+    import torch
+
     n = inputs.shape[0]
     hessian = inputs.T @ inputs / n
     eigenvalues = torch.linalg.eigvalsh(hessian)
@@ -167,6 +179,7 @@ def _surface(
     )
 
 
+@cached("ravine_example")
 def ravine_example() -> RavineExample:
     """Loss surfaces and descent paths for raw and normalised diabetes features."""
     inputs, targets = _diabetes()

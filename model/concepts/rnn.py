@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from model.concepts._arrays import fixed_values, frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, fixed_values, frozen
 
 VOCABULARY = ("the", "movie", "film", "was", "great", "boring")
 SENTENCE = "the movie was great"
@@ -30,7 +30,7 @@ SEED = 1188
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class RnnExample:
+class RnnExample(ReadOnlyArrays):
     """Arrays are float64 and read-only; T is the number of words."""
 
     sentence: str
@@ -52,8 +52,11 @@ class RnnExample:
     label: str  # "positive" or "negative"
 
 
+@cached("rnn_example")
 def rnn_example(sentence: str = SENTENCE) -> RnnExample:
     """Embedding lookup and the tanh recurrence for a sentence made of vocabulary words."""
+    import torch
+
     tokens = tuple(sentence.split())
     unknown = [token for token in tokens if token not in VOCABULARY]
     if not tokens or unknown:

@@ -11,11 +11,15 @@ other and the network can no longer separate the classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from model.concepts._arrays import frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, frozen
+
+if TYPE_CHECKING:
+    import torch
 
 INPUTS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 TARGETS = (0.0, 1.0, 1.0, 0.0)  # XOR
@@ -29,7 +33,7 @@ PATH_POINTS = 41
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class WeightSwapExample:
+class WeightSwapExample(ReadOnlyArrays):
     """Arrays are float64 and read-only. Loss: mean over examples of (output - target)^2 / 2."""
 
     activation: str  # "relu"
@@ -61,63 +65,72 @@ def _forward(
     output_weight: torch.Tensor,
     output_bias: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
+    import torch
+
     hidden = torch.relu(inputs @ hidden_weight.T + hidden_bias)
     return hidden, hidden @ output_weight + output_bias
 
 
 def _tensor(values: object) -> torch.Tensor:
+    import torch
+
     return torch.tensor(values, dtype=torch.float64)
 
 
 def _loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    import torch
+
     return 0.5 * torch.mean((outputs - targets) ** 2)
 
 
-@torch.no_grad()
+@cached("weight_swap_example")
 def weight_swap_example() -> WeightSwapExample:
     """Outputs and loss before and after swapping two hidden units, and along the line between."""
-    inputs, targets = _tensor(INPUTS), _tensor(TARGETS)
-    original = (
-        _tensor(HIDDEN_WEIGHT),
-        _tensor(HIDDEN_BIAS),
-        _tensor(OUTPUT_WEIGHT),
-        _tensor(OUTPUT_BIAS),
-    )
-    first, second = SWAPPED_UNITS
-    order = list(range(len(HIDDEN_BIAS)))
-    order[first], order[second] = second, first
-    # The output bias belongs to no hidden unit, so it stays.
-    swapped = (original[0][order], original[1][order], original[2][order], original[3])
+    import torch
 
-    hidden, outputs = _forward(inputs, *original)
-    swapped_hidden, swapped_outputs = _forward(inputs, *swapped)
+    with torch.no_grad():
+        inputs, targets = _tensor(INPUTS), _tensor(TARGETS)
+        original = (
+            _tensor(HIDDEN_WEIGHT),
+            _tensor(HIDDEN_BIAS),
+            _tensor(OUTPUT_WEIGHT),
+            _tensor(OUTPUT_BIAS),
+        )
+        first, second = SWAPPED_UNITS
+        order = list(range(len(HIDDEN_BIAS)))
+        order[first], order[second] = second, first
+        # The output bias belongs to no hidden unit, so it stays.
+        swapped = (original[0][order], original[1][order], original[2][order], original[3])
 
-    path_t = torch.linspace(0.0, 1.0, PATH_POINTS, dtype=torch.float64)
-    losses = []
-    for t in path_t:
-        between = (torch.lerp(start, end, t) for start, end in zip(original, swapped))
-        losses.append(_loss(_forward(inputs, *between)[1], targets))
-    loss_path = torch.stack(losses)
-    ends = torch.maximum(loss_path[0], loss_path[-1])
-    return WeightSwapExample(
-        activation="relu",
-        inputs=frozen(inputs),
-        targets=frozen(targets),
-        swapped_units=SWAPPED_UNITS,
-        hidden_weight=frozen(original[0]),
-        hidden_bias=frozen(original[1]),
-        output_weight=frozen(original[2]),
-        output_bias=float(original[3]),
-        swapped_hidden_weight=frozen(swapped[0]),
-        swapped_hidden_bias=frozen(swapped[1]),
-        swapped_output_weight=frozen(swapped[2]),
-        hidden=frozen(hidden),
-        swapped_hidden=frozen(swapped_hidden),
-        outputs=frozen(outputs),
-        swapped_outputs=frozen(swapped_outputs),
-        loss=_loss(outputs, targets).item(),
-        swapped_loss=_loss(swapped_outputs, targets).item(),
-        path_t=frozen(path_t),
-        loss_path=frozen(loss_path),
-        bump=(loss_path.max() - ends).item(),
-    )
+        hidden, outputs = _forward(inputs, *original)
+        swapped_hidden, swapped_outputs = _forward(inputs, *swapped)
+
+        path_t = torch.linspace(0.0, 1.0, PATH_POINTS, dtype=torch.float64)
+        losses = []
+        for t in path_t:
+            between = (torch.lerp(start, end, t) for start, end in zip(original, swapped))
+            losses.append(_loss(_forward(inputs, *between)[1], targets))
+        loss_path = torch.stack(losses)
+        ends = torch.maximum(loss_path[0], loss_path[-1])
+        return WeightSwapExample(
+            activation="relu",
+            inputs=frozen(inputs),
+            targets=frozen(targets),
+            swapped_units=SWAPPED_UNITS,
+            hidden_weight=frozen(original[0]),
+            hidden_bias=frozen(original[1]),
+            output_weight=frozen(original[2]),
+            output_bias=float(original[3]),
+            swapped_hidden_weight=frozen(swapped[0]),
+            swapped_hidden_bias=frozen(swapped[1]),
+            swapped_output_weight=frozen(swapped[2]),
+            hidden=frozen(hidden),
+            swapped_hidden=frozen(swapped_hidden),
+            outputs=frozen(outputs),
+            swapped_outputs=frozen(swapped_outputs),
+            loss=_loss(outputs, targets).item(),
+            swapped_loss=_loss(swapped_outputs, targets).item(),
+            path_t=frozen(path_t),
+            loss_path=frozen(loss_path),
+            bump=(loss_path.max() - ends).item(),
+        )

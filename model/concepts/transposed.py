@@ -17,12 +17,15 @@ kernel -1..2), so every sum on screen can be checked by eye.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
-from model.concepts._arrays import frozen
+from model.cache import cached
+from model.concepts._arrays import ReadOnlyArrays, frozen
+
+if TYPE_CHECKING:
+    import torch
 
 SEED = 0
 
@@ -87,7 +90,7 @@ CASES = (
 
 
 @dataclass(frozen=True, eq=False)  # arrays do not compare with ==
-class TransposedCase:
+class TransposedCase(ReadOnlyArrays):
     """A convolution and its equivalent transposed convolution; arrays are read-only int64.
 
     Window positions are the (row, col) of a window's top-left cell in the grid it slides over,
@@ -122,12 +125,17 @@ def _windows(grid: tuple[int, int], kernel: int, stride: int) -> tuple[tuple[int
 
 
 def _integers(values: torch.Tensor) -> np.ndarray:
+    import torch
+
     # Sums of small integer products are exact in float64, so rounding only changes the type.
     return frozen(torch.round(values), dtype=np.int64)
 
 
 def transposed_case(case: ConvCase) -> TransposedCase:
     """The convolution of ``case`` and its transposed convolution, every value from torch."""
+    import torch
+    import torch.nn.functional as F
+
     generator = torch.Generator().manual_seed(SEED)
 
     def integers(shape: tuple[int, ...], low: int, high: int) -> torch.Tensor:
@@ -177,3 +185,16 @@ def transposed_case(case: ConvCase) -> TransposedCase:
         transposed_output=_integers(transposed_output),
         transposed_windows=_windows(padded_size, k, 1),
     )
+
+
+@dataclass(frozen=True)
+class TransposedCases:
+    """Every case of ``CASES``, in order, each with its convolution and transposed convolution."""
+
+    cases: tuple[TransposedCase, ...]
+
+
+@cached("transposed_cases")
+def transposed_cases() -> TransposedCases:
+    """``transposed_case`` of every case the slides show."""
+    return TransposedCases(tuple(transposed_case(case) for case in CASES))

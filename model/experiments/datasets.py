@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+if TYPE_CHECKING:
+    import torch
 
 from model.seeding import seeded as seeded  # the experiments seed each net with it
 
@@ -51,6 +53,8 @@ class Digits:
         return len(self.labels)
 
     def subset(self, index: np.ndarray) -> Digits:
+        import torch
+
         index_t = torch.as_tensor(index, dtype=torch.long)
         return Digits(self.images[index_t], self.labels[index_t])
 
@@ -69,6 +73,9 @@ def digits(size: int = 8) -> Digits:
     The mean and standard deviation are those of the whole set: they are two numbers
     and leak nothing about individual validation images.
     """
+    import torch
+    import torch.nn.functional as F
+
     images, labels = _digits_raw()
     x = torch.from_numpy(images)[:, None]
     if size != 8:
@@ -102,6 +109,8 @@ def digits_train_val(size: int, val_per_class: int = 40, seed: int = 0) -> tuple
 def batches(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
     """A fresh random order of range(n) in mini-batches; the last short batch is dropped
     so batch norm never sees a batch of one."""
+    import torch
+
     order = torch.randperm(n, generator=generator)
     for start in range(0, n - batch_size + 1, batch_size):
         yield order[start : start + batch_size]

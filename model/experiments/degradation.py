@@ -19,13 +19,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import torch
 
 from model.cache import CachedFunction, cached
-from model.cifar import resnet_cifar
 from model.experiments import spread as stats
 from model.experiments.datasets import (
     DIGITS_LICENCE,
@@ -39,6 +37,9 @@ from model.experiments.spread import Spread
 from model.experiments.training import Schedule, error_rate, train_classifier
 
 R = TypeVar("R")
+
+if TYPE_CHECKING:
+    import torch
 
 SEEDS = (0, 1, 2)
 DEPTHS = (20, 56)
@@ -72,6 +73,8 @@ def _init_seed(seed: int, depth: int) -> int:
 
 
 def _net(plain: bool, depth: int, width: int) -> torch.nn.Module:
+    from model.cifar import resnet_cifar
+
     return resnet_cifar(depth, plain=plain, width=width, in_channels=1, num_classes=10)
 
 
@@ -99,6 +102,8 @@ def unpack_weights(
     net: torch.nn.Module, packed: np.ndarray, scales: np.ndarray
 ) -> torch.nn.Module:
     """Load weights written by ``pack_weights`` into a net of the same design; eval mode."""
+    import torch
+
     entries = _float_state(net)
     expected = sum(v.numel() for _, v in entries)
     if packed.shape != (expected,) or scales.shape != (len(entries),):

@@ -11,15 +11,16 @@ BN plain nets had no vanishing gradients), so the lesson is the spread, not the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 from model.cache import cached
-from model.cifar import resnet_cifar
 from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, run_key, seeded
 from model.resnet import StagedNetwork
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def block_input_gradients(
     net: StagedNetwork, x: torch.Tensor, y: torch.Tensor
 ) -> tuple[np.ndarray, float]:
     """||dL/dx_b|| for the input x_b of every block b of `net`, in block order."""
+    import torch.nn.functional as F
+
     inputs: list[torch.Tensor] = []
 
     def keep_input(_module: torch.nn.Module, args: tuple[torch.Tensor, ...]) -> None:
@@ -78,6 +81,10 @@ def gradient_flow(
     image_size: int = 32,
     width: int = 16,
 ) -> GradientFlow:
+    import torch
+
+    from model.cifar import resnet_cifar
+
     data = digits(image_size)
     # One fixed batch of real digits, the same for every net.
     pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:batch_size]

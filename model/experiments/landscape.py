@@ -19,11 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
 
 from model.cache import cached
 from model.experiments import spread as stats
@@ -37,6 +35,10 @@ from model.experiments.datasets import (
 from model.experiments.degradation import SEEDS, trained_pair, training_data
 from model.experiments.seeds import seed_key
 from model.experiments.spread import Spread
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 # A negative curvature smaller than this share of the largest curvature at the same point is
 # a flat direction, not a hill or a saddle.
@@ -78,6 +80,8 @@ def is_perturbed(parameter: torch.Tensor) -> bool:
 
 def filter_normalised(noise: dict[str, torch.Tensor], net: nn.Module) -> dict[str, torch.Tensor]:
     """Scale every filter of ``noise`` to the norm of the same filter of ``net``; zero for BN."""
+    import torch
+
     direction = {}
     for name, weight in net.named_parameters():
         d = noise[name]
@@ -93,6 +97,8 @@ def filter_normalised(noise: dict[str, torch.Tensor], net: nn.Module) -> dict[st
 
 def gaussian_noise(net: nn.Module, generator: torch.Generator) -> dict[str, torch.Tensor]:
     """One standard normal tensor per parameter, drawn in the net's parameter order."""
+    import torch
+
     return {
         name: torch.randn(p.shape, generator=generator, dtype=p.dtype)
         for name, p in net.named_parameters()
@@ -102,6 +108,8 @@ def gaussian_noise(net: nn.Module, generator: torch.Generator) -> dict[str, torc
 @contextmanager
 def moved(net: nn.Module, steps: list[tuple[float, dict[str, torch.Tensor]]]) -> Iterator[nn.Module]:
     """``net`` with its weights moved by sum(step * direction); restored on exit."""
+    import torch
+
     saved = {name: p.detach().clone() for name, p in net.named_parameters()}
     try:
         with torch.no_grad():
@@ -116,15 +124,18 @@ def moved(net: nn.Module, steps: list[tuple[float, dict[str, torch.Tensor]]]) ->
                 p.copy_(saved[name])
 
 
-@torch.no_grad()
 def mean_loss(net: nn.Module, data: Digits, batch_size: int = 512) -> float:
     """Mean cross-entropy over ``data`` in evaluation mode."""
-    net.eval()
-    total = 0.0
-    for start in range(0, len(data), batch_size):
-        logits = net(data.images[start : start + batch_size])
-        total += float(F.cross_entropy(logits, data.labels[start : start + batch_size], reduction="sum"))
-    return total / len(data)
+    import torch
+    import torch.nn.functional as F
+
+    with torch.no_grad():
+        net.eval()
+        total = 0.0
+        for start in range(0, len(data), batch_size):
+            logits = net(data.images[start : start + batch_size])
+            total += float(F.cross_entropy(logits, data.labels[start : start + batch_size], reduction="sum"))
+        return total / len(data)
 
 
 def loss_surface(net: nn.Module, data: Digits, d1: dict[str, torch.Tensor],
@@ -165,6 +176,8 @@ def loss_images(train: Digits, per_class: int, seed: int) -> Digits:
 def landscape_runs(pairs: dict[int, tuple[nn.Module, nn.Module]], data: dict[int, Digits],
                    coordinates: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """The surface and centre loss of every net; one Gaussian draw per seed for both nets."""
+    import torch
+
     surfaces, centre = {}, {}
     for seed, (plain_net, residual_net) in pairs.items():
         generator = torch.Generator().manual_seed(1000 + seed)

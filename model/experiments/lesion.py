@@ -19,12 +19,10 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
-from model.blocks import ResidualBlock
 from model.cache import cached
 from model.experiments import spread as stats
 from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, Digits, seeded
@@ -32,6 +30,11 @@ from model.experiments.degradation import SEEDS, trained_pair, training_data
 from model.experiments.seeds import seed_key
 from model.experiments.spread import Spread
 from model.experiments.training import error_rate
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from model.blocks import ResidualBlock
 
 CRITERION = (
     "Deleting one block hurts the residual net less than the plain net when the plain net's "
@@ -69,22 +72,10 @@ class Lesion:
     summary: str
 
 
-class Deleted(nn.Module):
-    """What is left of a block once its layers are removed: the skip, or nothing at all."""
-
-    def __init__(self, block: ResidualBlock) -> None:
-        super().__init__()
-        self.residual = block.residual
-        self.downsample = block.downsample  # None for an identity skip (and in a plain net)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.residual and self.downsample is not None:
-            return self.downsample(x)
-        return x
-
-
 def blocks_of(net: nn.Module) -> list[ResidualBlock]:
     """The blocks in the order the input meets them."""
+    from model.blocks import ResidualBlock
+
     return [m for m in net.modules() if isinstance(m, ResidualBlock)]
 
 
@@ -94,6 +85,9 @@ def keeps_shape(block: ResidualBlock) -> bool:
 
 def without_blocks(net: nn.Module, deleted: set[int] | list[int] | tuple[int, ...]) -> nn.Module:
     """A copy of ``net`` with the blocks at positions ``deleted`` removed; ``net`` is unchanged."""
+    from model.blocks import ResidualBlock
+    from model.experiments.deleted_block import Deleted
+
     lesioned = copy.deepcopy(net)
     blocks = blocks_of(lesioned)
     chosen = set(deleted)

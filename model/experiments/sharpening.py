@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 from model.cache import cached
 from model.experiments import spread as stats
@@ -33,6 +30,11 @@ from model.experiments.datasets import (
     to_uint8,
 )
 from model.experiments.spread import Spread
+
+if TYPE_CHECKING:
+    import torch
+
+    from model.experiments.sharpening_net import SharpeningNet
 
 SEEDS = (0, 1, 2)
 
@@ -50,39 +52,12 @@ CRITERION = (
 )
 
 
-class SharpeningNet(nn.Module):
-    """`depth` 3x3 convolutions with ReLUs between them; with `skip`, the input is added back."""
-
-    def __init__(self, depth: int = 6, width: int = 16, skip: bool = True) -> None:
-        super().__init__()
-        channels = [1] + [width] * (depth - 1) + [1]
-        self.convs = nn.ModuleList(
-            nn.Conv2d(c_in, c_out, 3, padding=1) for c_in, c_out in zip(channels, channels[1:])
-        )
-        self.skip = skip
-        # He initialisation with zero biases keeps every ReLU channel alive at the start
-        # (PyTorch's default random biases left some first-layer maps dead on this data).
-        for conv in self.convs:
-            nn.init.kaiming_normal_(conv.get_parameter("weight"), nonlinearity="relu")
-            nn.init.zeros_(conv.get_parameter("bias"))
-        # The last layer starts at zero, so the residual net starts as the identity and the
-        # plain net as the zero image: each begins from what its own design makes natural.
-        nn.init.zeros_(self.convs[-1].get_parameter("weight"))
-
-    def residual(self, x: torch.Tensor) -> torch.Tensor:
-        for conv in self.convs[:-1]:
-            x = F.relu(conv(x))
-        return self.convs[-1](x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        correction = self.residual(x)
-        return x + correction if self.skip else correction
-
-
 def _patches(
     blurred: list[torch.Tensor], sharp: list[torch.Tensor], n: int, size: int, g: torch.Generator
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """n random aligned (blurred, sharp) patches, drawn from photos in proportion to their area."""
+    import torch
+
     areas = torch.tensor([float(b.shape[-2] * b.shape[-1]) for b in blurred])
     which = torch.multinomial(areas, n, replacement=True, generator=g)
     xs, ys = [], []
@@ -100,6 +75,11 @@ def train_sharpener(
     batch_size: int, patch_size: int, lr: float,
 ) -> tuple[SharpeningNet, np.ndarray]:
     """Adam on mean squared error, cosine-decayed; returns the net and its loss per step."""
+    import torch
+    import torch.nn.functional as F
+
+    from model.experiments.sharpening_net import SharpeningNet
+
     sharp_np = [photo(name) for name in TRAIN_PHOTOS]
     # Blur whole photos, then crop, so patch borders never see the blur's padding.
     blurred = [torch.from_numpy(gaussian_blur(p, sigma)) for p in sharp_np]
@@ -220,6 +200,9 @@ def sharpening(
     lr: float = 2e-3,
     crop: int = 160,
 ) -> Sharpening:
+    import torch
+    import torch.nn.functional as F
+
     sharp_full = photo(TEST_PHOTO)
     blurry_full = torch.from_numpy(gaussian_blur(sharp_full, sigma))[None, None]
     r, c = TEST_CROP_ORIGIN

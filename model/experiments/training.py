@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 from model.experiments.datasets import Digits, batches
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,17 @@ class Schedule:
         return self.lr * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-@torch.no_grad()
 def error_rate(net: torch.nn.Module, data: Digits, batch_size: int = 500) -> float:
     """Top-1 error in evaluation mode (batch norm uses its running statistics)."""
-    net.eval()
-    wrong = 0
-    for start in range(0, len(data), batch_size):
-        logits = net(data.images[start : start + batch_size])
-        wrong += int((logits.argmax(1) != data.labels[start : start + batch_size]).sum())
-    return wrong / len(data)
+    import torch
+
+    with torch.no_grad():
+        net.eval()
+        wrong = 0
+        for start in range(0, len(data), batch_size):
+            logits = net(data.images[start : start + batch_size])
+            wrong += int((logits.argmax(1) != data.labels[start : start + batch_size]).sum())
+        return wrong / len(data)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ def train_classifier(
     epoch, not averaged over the epoch's batches, so it is the error of one fixed network.
     With `every_epoch=False` only the end is measured and the curves have one entry.
     """
+    import torch
+    import torch.nn.functional as F
+
     optimiser = torch.optim.SGD(
         net.parameters(),
         lr=schedule.lr,

@@ -15,12 +15,11 @@ the verdict compares the runs' final accuracies with a margin taken from their s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from model.cache import cached
-from model.cifar import resnet_cifar
 from model.experiments import spread as stats
 from model.experiments.datasets import (
     DIGITS_LICENCE,
@@ -32,6 +31,9 @@ from model.experiments.datasets import (
 )
 from model.experiments.spread import Spread
 from model.experiments.training import Curves, Schedule, train_classifier
+
+if TYPE_CHECKING:
+    import torch
 
 SEEDS = (0, 1, 2)
 
@@ -48,6 +50,8 @@ CRITERION = (
 
 def _task(data: Digits, classes: tuple[int, ...]) -> Digits:
     """The images of `classes`, relabelled 0..len(classes)-1."""
+    import torch
+
     keep = np.flatnonzero(np.isin(data.labels.numpy(), classes))
     subset = data.subset(keep)
     relabel = torch.full((10,), -1, dtype=torch.long)
@@ -205,6 +209,8 @@ def _run(
     sweep_shots: tuple[int, ...],
 ) -> TransferRun:
     """Pretrain on 0-4 and fine-tune on few 5-9 labels from both starts, with one seed."""
+    from model.cifar import resnet_cifar
+
     source_val, source_train = stratified_split(source.labels, SOURCE_VAL_PER_CLASS, seed)
     # One fixed validation set for every run; the few labels come from what is left.
     target_val, target_pool = stratified_split(target.labels, TARGET_VAL_PER_CLASS, seed)

@@ -27,7 +27,7 @@ from manim import (
     Write,
 )
 
-from model.concepts.transposed import CASES, TransposedCase, transposed_case
+from model.concepts.transposed import TransposedCase, transposed_cases
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import Grid
@@ -60,7 +60,7 @@ class CaseSlides:
 
 def transposed_data() -> tuple[TransposedCase, ...]:
     """Every number this deck shows: each case of the table computed by torch."""
-    return tuple(transposed_case(case) for case in CASES)
+    return transposed_cases().cases
 
 
 def transposed_plan() -> tuple[CaseSlides, ...]:

@@ -21,7 +21,7 @@ from manim import (
     linear,
 )
 
-from model.shape_trace import shape_trace_record
+from model.shape_trace import shape_traces
 from slides import theme
 from slides.base import LectureSlide
 
@@ -32,7 +32,7 @@ class TorchNumber(LectureSlide):
         heading = self.title("A number from the model, not from a slide")
         self.play(Write(heading))
 
-        count = shape_trace_record("resnet18").total_params
+        count = shape_traces().traces["resnet18"].total_params
         self.next_slide(
             notes=f"The ResNet-18 that our package builds has {count:,} parameters, exactly the "
             "count of the reference implementation; a test checks it against torch on every build."

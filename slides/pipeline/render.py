@@ -53,6 +53,7 @@ def scene_paths(build: Path, scene: str) -> dict[str, Path]:
         "media": build / "media" / scene,
         "log": build / "logs" / f"{scene}.log",
         "timing": build / "timings" / f"{scene}.json",
+        "process": build / "logs" / f"{scene}.process.json",
     }
 
 
@@ -147,15 +148,21 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         print(f"[{position}] {scene}: kept, rendered earlier from the same sources at {QUALITIES[quality]}", flush=True)
         return
     paths["target"].unlink(missing_ok=True)
+    paths["process"].unlink(missing_ok=True)
     shutil.rmtree(paths["render"], ignore_errors=True)
     for key in ("target", "log", "timing"):
         paths[key].parent.mkdir(parents=True, exist_ok=True)
 
     print(f"[{position}] {scene}: rendering {source.relative_to(ROOT)} at {QUALITIES[quality]} ({reason})", flush=True)
+    # The process imports the scene's module first, timed, and reports whether torch was
+    # imported: with its records cached, a scene's render needs numpy and json, not torch.
+    module = ".".join(source.relative_to(ROOT).with_suffix("").parts)
     command = [
         sys.executable,
         "-m",
-        "manim",
+        "slides.pipeline.scene_process",
+        str(paths["process"]),
+        module,
         "render",
         f"-q{quality}",
         "--media_dir",
@@ -200,6 +207,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         print(f"[{position}] warning: {problems[0]}{more}", flush=True)
     collect_tex(paths["media"] / "Tex", tex_cache())
     seconds = video_seconds(slides)
+    process = read_process_report(paths, scene)
     timing = {
         "scene": scene,
         "quality": quality,
@@ -208,6 +216,8 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
         "video_s": round(seconds, 3),
         "slides": len(slides),
+        "import_s": process["import_s"],
+        "torch_imported": process["torch_imported"],
     }
     provenance = {"scene": scene, "quality": quality, "sources_sha256": digest}
     _write_atomically(paths["timing"], json.dumps(timing, indent=2))
@@ -216,6 +226,17 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         f"[{position}] {scene}: done in {wall:.1f} s ({len(slides)} slides, {seconds:.1f} s of video)",
         flush=True,
     )
+
+
+def read_process_report(paths: dict[str, Path], scene: str) -> dict:
+    """What the render process said about itself (see ``scene_process``), then removed."""
+    try:
+        report = json.loads(paths["process"].read_text(encoding="utf-8"))
+        paths["process"].unlink()
+        return {"import_s": float(report["import_s"]), "torch_imported": bool(report["torch_imported"])}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        _discard(paths)
+        raise RenderError(f"{scene}: the render process left no readable report ({error})") from None
 
 
 def tex_cache() -> Path:
@@ -255,6 +276,7 @@ def collect_tex(scene_tex: Path, cache: Path) -> int:
 def _discard(paths: dict[str, Path]) -> None:
     """Remove what a failed render left: its slide files and manim's partial movies."""
     paths["target"].unlink(missing_ok=True)
+    paths["process"].unlink(missing_ok=True)
     shutil.rmtree(paths["render"], ignore_errors=True)
     shutil.rmtree(paths["media"], ignore_errors=True)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Indicate, VGroup, Write, config
 
-from model.block_trace import BlockTrace, block_trace
+from model.block_pair import block_pair
+from model.block_trace import BlockTrace
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.residual import ResidualBlockDiagram
@@ -14,7 +15,8 @@ from slides.common.text import label
 
 def block_traces() -> tuple[BlockTrace, BlockTrace]:
     """The basic block of ResNet-18/34 and the bottleneck of ResNet-50, both on a 56x56 map."""
-    return block_trace("basic"), block_trace("bottleneck")
+    pair = block_pair()
+    return pair.basic, pair.bottleneck
 
 
 def _kernel(size: int) -> str:

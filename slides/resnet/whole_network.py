@@ -5,8 +5,7 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, FadeIn, Indicate, LaggedStart, SurroundingRectangle, VGroup, Write, config
 
 from model.family import FamilyRow, FamilyTable, family_table
-from model.measure import default_input_shape
-from model.shape_trace import ShapeTrace, shape_trace_record
+from model.shape_trace import ShapeTrace, shape_traces
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import Grid
@@ -16,14 +15,13 @@ from slides.common.text import fit, label
 
 # Stages whose output shape equals the one before (BN, ReLU, flatten) are left off the slide.
 SHOWN_STAGES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
-BATCH = 2  # a batch of more than one image shows that the batch dimension rides along
 # The tables may span the frame less its margins.
 TABLE_WIDTH = config.frame_width - 3 * theme.MARGIN
 
 
 def resnet50_trace() -> ShapeTrace:
     """ResNet-50 run stage by stage on a batch of RGB images of its design size."""
-    return shape_trace_record("resnet50", default_input_shape("resnet50", batch=BATCH))
+    return shape_traces().traces["resnet50"]
 
 
 def resnet_family() -> FamilyTable:
