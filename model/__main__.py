@@ -31,21 +31,23 @@ def _shape(shape: tuple[int, ...]) -> str:
 def print_family() -> None:
     table = family_table()
     print(f"ImageNet ResNets at {_shape(table.input_shape)} (multiply-adds = FLOPs / 2)")
-    print(f"{'model':<10}{'layers':>7}{'params':>13}{'GMACs':>8}{'paper':>7}"
-          f"{'stride@1x1':>12}{'top-1 err':>10}  output")
+    print(
+        f"{'model':<10}{'layers':>7}{'params':>13}{'GMACs':>8}{'paper':>7}{'stride@1x1':>12}{'top-1 err':>10}  output"
+    )
     for row in table.rows:
         print(
             f"{row.name:<10}{row.layers:>7}{row.params:>13,}{row.macs / 1e9:>8.3f}"
             f"{row.paper_giga_macs:>7.1f}{row.macs_stride_on_conv1 / 1e9:>12.3f}"
             f"{row.reference_top1_error:>10.2f}  {_shape(row.output_shape)}"
         )
-    print(f"paper: He et al. 2015, Table 1; stride@1x1: bottleneck stride on the first 1x1 conv,"
-          f" as the paper's models; top-1 error: {table.top1_error_source}")
+    print(
+        f"paper: He et al. 2015, Table 1; stride@1x1: bottleneck stride on the first 1x1 conv,"
+        f" as the paper's models; top-1 error: {table.top1_error_source}"
+    )
     cifar = cifar_table()
     print("\nCIFAR-10 ResNets at 1x3x32x32 (option A: plain nets have the same parameters)")
     print(f"{'model':<10}{'layers':>7}{'params':>13}{'MMACs':>8}{'paper test err':>16}")
-    for depth, params, macs, error in zip(cifar.depths, cifar.params, cifar.macs,
-                                          cifar.paper_test_error):
+    for depth, params, macs, error in zip(cifar.depths, cifar.params, cifar.macs, cifar.paper_test_error):
         print(f"{'resnet' + str(depth):<10}{depth:>7}{params:>13,}{macs / 1e6:>8.1f}{error:>16.2f}")
 
 
@@ -53,8 +55,7 @@ def print_trace(name: str) -> None:
     trace = shape_trace_record(name)
     print(f"{name}: input {_shape(trace.input_shape)}")
     print(f"{'stage':<10}{'output':>18}{'params':>13}{'MMACs':>11}")
-    for stage, shape, params, macs in zip(trace.stage_names, trace.shapes, trace.stage_params,
-                                          trace.stage_macs):
+    for stage, shape, params, macs in zip(trace.stage_names, trace.shapes, trace.stage_params, trace.stage_macs):
         print(f"{stage:<10}{_shape(shape):>18}{params:>13,}{macs / 1e6:>11.1f}")
     print(f"{'total':<10}{'':>18}{trace.total_params:>13,}{trace.total_macs / 1e6:>11.1f}")
 
@@ -141,15 +142,12 @@ def build_data(arguments: list[str]) -> int:
                     if missing:
                         failed.add(function.name)
                         failures += 1
-                        print(f"{function.name}: not built (it reads {missing}, which failed)",
-                              flush=True)
+                        print(f"{function.name}: not built (it reads {missing}, which failed)", flush=True)
                         continue
                     running[pool.submit(build_one, function.name, force)] = function.name
                 if not running:
                     continue
-                done, _ = concurrent.futures.wait(
-                    running, return_when=concurrent.futures.FIRST_COMPLETED
-                )
+                done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in done:
                     name = running.pop(future)
                     try:
@@ -161,8 +159,11 @@ def build_data(arguments: list[str]) -> int:
     if todo:
         total = time.perf_counter() - started
         processes = 1 if len(todo) <= 1 else min(jobs, len(todo))
-        print(f"build-data: {len(todo) - failures} of {len(todo)} records built in "
-              f"{total:.1f} s wall, {processes} process(es)", flush=True)
+        print(
+            f"build-data: {len(todo) - failures} of {len(todo)} records built in "
+            f"{total:.1f} s wall, {processes} process(es)",
+            flush=True,
+        )
         _write_times(times, total, processes)
     return 1 if failures else 0
 
@@ -222,8 +223,7 @@ def main(argv: list[str]) -> int:
         print_trace(command)
         return 0
     print(
-        f"unknown command or model {' '.join(argv)!r}; valid: build-data, check-data, "
-        f"{', '.join(model_names())}",
+        f"unknown command or model {' '.join(argv)!r}; valid: build-data, check-data, {', '.join(model_names())}",
         file=sys.stderr,
     )
     return 2

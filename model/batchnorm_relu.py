@@ -34,9 +34,7 @@ class BatchNormReluExample:
 
 
 @cached("batchnorm_relu_example")
-def batchnorm_relu_example(
-    batch: int = 4, channels: int = 2, size: int = 1, seed: int = 0
-) -> BatchNormReluExample:
+def batchnorm_relu_example(batch: int = 4, channels: int = 2, size: int = 1, seed: int = 0) -> BatchNormReluExample:
     """A small batch (values with one decimal) normalised per channel, then rectified."""
     import torch
     from torch import nn

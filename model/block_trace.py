@@ -55,13 +55,9 @@ def block_trace(
         block = cls(channels, planes, stride)
     block.eval()
     conv_inputs: dict[str, tuple[int, ...]] = {}
-    convs = [
-        (name, m) for name, m in block.named_modules() if isinstance(m, nn.Conv2d)
-    ]
+    convs = [(name, m) for name, m in block.named_modules() if isinstance(m, nn.Conv2d)]
     handles = [
-        m.register_forward_pre_hook(
-            lambda _m, args, name=name: conv_inputs.__setitem__(name, tuple(args[0].shape))
-        )
+        m.register_forward_pre_hook(lambda _m, args, name=name: conv_inputs.__setitem__(name, tuple(args[0].shape)))
         for name, m in convs
     ]
     input_shape = (1, channels, size, size)
@@ -83,11 +79,11 @@ def block_trace(
         layer_params=tuple(count_parameters(m) for _, m in main_path),
         layer_macs=tuple(count_flops(m, conv_inputs[n]) // 2 for n, m in main_path),
         bn_params=sum(
-            count_parameters(m) for n, m in block.named_modules()
+            count_parameters(m)
+            for n, m in block.named_modules()
             if isinstance(m, nn.BatchNorm2d) and not n.startswith("downsample")
         ),
         shortcut_params=count_parameters(block.downsample) if block.downsample is not None else 0,
         params=count_parameters(block),
         macs=count_flops(block, input_shape) // 2,
     )
-

@@ -34,9 +34,7 @@ class ZeroPadShortcut(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, stride: int) -> None:
         super().__init__()
         if out_channels < in_channels:
-            raise ValueError(
-                f"option A can only add channels, got {in_channels} -> {out_channels}"
-            )
+            raise ValueError(f"option A can only add channels, got {in_channels} -> {out_channels}")
         self.extra_channels = out_channels - in_channels
         self.stride = stride
 
@@ -50,14 +48,10 @@ class ZeroPadShortcut(nn.Module):
         return f"stride={self.stride}, extra_channels={self.extra_channels}"
 
 
-def make_shortcut(
-    kind: str, in_channels: int, out_channels: int, stride: int
-) -> nn.Module | None:
+def make_shortcut(kind: str, in_channels: int, out_channels: int, stride: int) -> nn.Module | None:
     """The shortcut for a block: ``None`` (identity) when shapes match, else ``kind``'s mapping."""
     if kind not in SHORTCUT_KINDS:
-        raise ValueError(
-            f"unknown shortcut kind {kind!r}; valid kinds: {', '.join(SHORTCUT_KINDS)}"
-        )
+        raise ValueError(f"unknown shortcut kind {kind!r}; valid kinds: {', '.join(SHORTCUT_KINDS)}")
     if stride == 1 and in_channels == out_channels:
         return None
     if kind == "option_a":
@@ -90,9 +84,7 @@ class ResidualBlock(nn.Module):
         self.out_channels = out_channels
         self.stride = stride
         self.residual = residual
-        self.downsample = (
-            make_shortcut(shortcut, in_channels, out_channels, stride) if residual else None
-        )
+        self.downsample = make_shortcut(shortcut, in_channels, out_channels, stride) if residual else None
 
     def shortcut(self, x: Tensor) -> Tensor:
         """What the skip connection carries to the addition."""
@@ -218,6 +210,4 @@ def block_class(kind: str) -> BlockType:
     try:
         return BLOCK_KINDS[kind]
     except KeyError:
-        raise ValueError(
-            f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}"
-        ) from None
+        raise ValueError(f"unknown block kind {kind!r}; valid kinds: {', '.join(BLOCK_KINDS)}") from None

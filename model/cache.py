@@ -214,18 +214,13 @@ class CachedFunction(Generic[P, R]):
     # The defaults are the canonical run; JSON round-trip makes tuples and lists compare equal.
     @property
     def defaults(self) -> dict[str, JSON]:
-        return {
-            name: _normalise(parameter.default)
-            for name, parameter in self.signature.parameters.items()
-        }
+        return {name: _normalise(parameter.default) for name, parameter in self.signature.parameters.items()}
 
     @property
     def record_type(self) -> type:
         hint = typing.get_type_hints(self.function).get("return")
         if not (dataclasses.is_dataclass(hint) and isinstance(hint, type)):
-            raise TypeError(
-                f"cached function {self.name!r} must be annotated to return a dataclass"
-            )
+            raise TypeError(f"cached function {self.name!r} must be annotated to return a dataclass")
         return hint
 
     @property
@@ -407,9 +402,7 @@ def cached(
         wrapper = CachedFunction(name, function, provenance, check, needs)
         existing = REGISTRY.get(name)
         if existing is not None and _origin(existing.function) != _origin(function):
-            raise ValueError(
-                f"record name {name!r} is already used by {_origin(existing.function)}"
-            )
+            raise ValueError(f"record name {name!r} is already used by {_origin(existing.function)}")
         REGISTRY[name] = wrapper
         return wrapper
 
@@ -447,7 +440,8 @@ def build_order(
     for name, function in REGISTRY.items():
         own = function.function.__module__
         imported = {
-            other for other, f in REGISTRY.items()
+            other
+            for other, f in REGISTRY.items()
             if f.function.__module__ != own and f.function.__module__ in modules[name]
         }
         unknown = [n for n in function.needs if n not in REGISTRY]
@@ -479,7 +473,5 @@ def resolve_names(names: list[str]) -> list[CachedFunction[Any, Any]]:
     load_registered_modules()
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
-        raise KeyError(
-            f"unknown record {unknown[0]!r}; valid names: {', '.join(sorted(REGISTRY)) or 'none'}"
-        )
+        raise KeyError(f"unknown record {unknown[0]!r}; valid names: {', '.join(sorted(REGISTRY)) or 'none'}")
     return [REGISTRY[n] for n in (names or sorted(REGISTRY))]

@@ -15,10 +15,7 @@ def blocks_per_stage(depth: int) -> int:
     """n for a depth of 6n + 2; ``ValueError`` for any other depth."""
     if depth < 8 or (depth - 2) % 6 != 0:
         examples = ", ".join(str(6 * n + 2) for n in range(1, 6))
-        raise ValueError(
-            f"CIFAR ResNet depth must be 6n+2 with n >= 1 (e.g. {examples}, ..., 110), "
-            f"got {depth}"
-        )
+        raise ValueError(f"CIFAR ResNet depth must be 6n+2 with n >= 1 (e.g. {examples}, ..., 110), got {depth}")
     return (depth - 2) // 6
 
 
@@ -62,9 +59,7 @@ class CifarResNet(StagedNetwork):
             units: list[ResidualBlock] = []
             for position in range(n):
                 stride = 2 if index > 0 and position == 0 else 1
-                units.append(
-                    block(channels, planes, stride, shortcut="option_a", residual=not plain)
-                )
+                units.append(block(channels, planes, stride, shortcut="option_a", residual=not plain))
                 channels = planes
             stages.append(nn.Sequential(*units))
         self.layer1, self.layer2, self.layer3 = stages

@@ -93,10 +93,7 @@ def encode(value: Any, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> 
         if not isinstance(value, origin):
             raise TypeError(f"{where}: expected {origin.__name__}, got {type(value).__name__}")
         item_hints = _item_hints(args, len(value), where)
-        return [
-            encode(v, h, f"{where}[{i}]", arrays)
-            for i, (v, h) in enumerate(zip(value, item_hints))
-        ]
+        return [encode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(value, item_hints))]
     if origin is dict:
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
             raise TypeError(f"{where}: expected a dict with str keys")
@@ -152,10 +149,7 @@ def decode(data: JSON, hint: Any, where: str, arrays: dict[str, np.ndarray]) -> 
             item_hints = _item_hints(args, len(data), where)
         except TypeError as error:
             raise CorruptRecord(str(error)) from None
-        items = [
-            decode(v, h, f"{where}[{i}]", arrays)
-            for i, (v, h) in enumerate(zip(data, item_hints))
-        ]
+        items = [decode(v, h, f"{where}[{i}]", arrays) for i, (v, h) in enumerate(zip(data, item_hints))]
         return origin(items)
     if origin is dict:
         if not isinstance(data, dict):
@@ -178,9 +172,7 @@ def records_equal(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if dataclasses.is_dataclass(a):
-        return all(
-            records_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
-        )
+        return all(records_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(records_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):

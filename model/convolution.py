@@ -43,9 +43,7 @@ class ConvExample:
     output: np.ndarray
 
 
-def conv_example(
-    image_patch: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0
-) -> ConvExample:
+def conv_example(image_patch: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0) -> ConvExample:
     """Convolve a 2-D patch with a 2-D kernel (cross-correlation, as every CNN does)."""
     import torch
     import torch.nn.functional as F
@@ -53,9 +51,7 @@ def conv_example(
     patch = np.asarray(image_patch, dtype=np.float64)
     weights = np.asarray(kernel, dtype=np.float64)
     if patch.ndim != 2 or weights.ndim != 2:
-        raise ValueError(
-            f"image_patch and kernel must be 2-D, got shapes {patch.shape} and {weights.shape}"
-        )
+        raise ValueError(f"image_patch and kernel must be 2-D, got shapes {patch.shape} and {weights.shape}")
     if stride < 1 or padding < 0:
         raise ValueError(f"need stride >= 1 and padding >= 0, got {stride} and {padding}")
     padded = np.pad(patch, padding)

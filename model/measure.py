@@ -156,9 +156,7 @@ def count_flops(network: nn.Module, input_shape: tuple[int, ...]) -> int:
         return _flops_of(network, x)[1]
 
 
-def trace_stages(
-    network: StagedNetwork, input_shape: tuple[int, ...] = (2, 3, 224, 224)
-) -> list[StageMeasure]:
+def trace_stages(network: StagedNetwork, input_shape: tuple[int, ...] = (2, 3, 224, 224)) -> list[StageMeasure]:
     """Run the network stage by stage and measure each one."""
     import torch
 

@@ -105,8 +105,7 @@ class ResNet(StagedNetwork):
                 nn.init.zeros_(each.get_parameter(f"{last_bn}.weight"))
 
     def named_stages(self) -> list[tuple[str, nn.Module]]:
-        names = ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4",
-                 "avgpool", "flatten", "fc")
+        names = ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc")
         return [(name, getattr(self, name)) for name in names]
 
 
@@ -165,4 +164,3 @@ def weighted_layers(network: nn.Module) -> int:
         for name, module in network.named_modules()
         if isinstance(module, (nn.Conv2d, nn.Linear)) and "downsample" not in name
     )
-

@@ -26,9 +26,7 @@ class ShapeTrace:
     total_macs: int
 
 
-def shape_trace_record(
-    name: str = "resnet50", input_shape: tuple[int, ...] | None = None
-) -> ShapeTrace:
+def shape_trace_record(name: str = "resnet50", input_shape: tuple[int, ...] | None = None) -> ShapeTrace:
     """The stage-by-stage trace of model ``name`` (see ``model.measure.model_names``)."""
     shape = tuple(input_shape) if input_shape is not None else default_input_shape(name)
     stages = trace_stages(build_model(name, device="meta"), shape)
@@ -55,8 +53,5 @@ class ShapeTraces:
 def shape_traces() -> ShapeTraces:
     """``shape_trace_record`` of each model the slides show."""
     return ShapeTraces(
-        {
-            name: shape_trace_record(name, default_input_shape(name, batch=batch))
-            for name, batch in SHOWN_TRACES.items()
-        }
+        {name: shape_trace_record(name, default_input_shape(name, batch=batch)) for name, batch in SHOWN_TRACES.items()}
     )

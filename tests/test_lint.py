@@ -1,9 +1,8 @@
-"""ruff's lint rules (pyproject.toml) hold over the whole code, and its formatting over the slides
-and the tests; mypy finds no type error in ``model/`` or ``slides/``.
+"""ruff's lint rules and formatting (pyproject.toml) hold over the whole code; mypy finds no type
+error in ``model/`` or ``slides/``.
 
-``model/`` is linted; its formatting is not checked yet. The cached records' code hashes cover
-the syntax tree of the model's sources, not their text, so reformatting it keeps every record
-fresh (tests/test_model_cache.py).
+The cached records' code hashes cover the syntax tree of the model's sources, not their text, so
+formatting ``model/`` keeps every record fresh (tests/test_model_cache.py).
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ def test_ruff_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_slides_and_tests_are_formatted() -> None:
-    result = _ruff("format", "--check", "slides", "tests")
+def test_the_code_is_formatted() -> None:
+    result = _ruff("format", "--check", "model", "slides", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -132,9 +132,7 @@ def autodiff_example() -> AutodiffExample:
 
     # Local derivatives first: they need the graph, which backward() below frees.
     local = {
-        (parent, child): torch.autograd.grad(
-            tensors[child], tensors[parent], retain_graph=True
-        )[0].item()
+        (parent, child): torch.autograd.grad(tensors[child], tensors[parent], retain_graph=True)[0].item()
         for child, names in parents.items()
         for parent in names
     }
@@ -168,8 +166,15 @@ def autodiff_example() -> AutodiffExample:
     }
     enters = {"b1": "z1", "b2": "z2", "c": "y"}
     latex_names = {
-        "w11": "w_{11}", "w12": "w_{12}", "w21": "w_{21}", "w22": "w_{22}",
-        "b1": "b_1", "b2": "b_2", "v1": "v_1", "v2": "v_2", "c": "c",
+        "w11": "w_{11}",
+        "w12": "w_{12}",
+        "w21": "w_{21}",
+        "w22": "w_{22}",
+        "b1": "b_1",
+        "b2": "b_2",
+        "v1": "v_1",
+        "v2": "v_2",
+        "c": "c",
     }
     parameters = tuple(
         GraphParameter(

@@ -110,9 +110,7 @@ def _running(norm: nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
     return norm.running_mean, norm.running_var
 
 
-def _evaluate(
-    linear: nn.Linear, norm: nn.BatchNorm1d, example: torch.Tensor, steps: int
-) -> EvalResult:
+def _evaluate(linear: nn.Linear, norm: nn.BatchNorm1d, example: torch.Tensor, steps: int) -> EvalResult:
     import torch
 
     norm.eval()

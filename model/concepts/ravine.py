@@ -143,9 +143,7 @@ def _descend(
     )
 
 
-def _surface(
-    label: str, inputs: torch.Tensor, targets: torch.Tensor, runs: tuple[DescentRun, ...]
-) -> LossSurface:
+def _surface(label: str, inputs: torch.Tensor, targets: torch.Tensor, runs: tuple[DescentRun, ...]) -> LossSurface:
     import torch
 
     n = inputs.shape[0]
@@ -193,9 +191,7 @@ def ravine_example() -> RavineExample:
         _descend(centred, centred_targets, "gradient descent", RAW_LEARNING_RATE, 0.0),
         _descend(centred, centred_targets, "momentum", MOMENTUM_LEARNING_RATE, MOMENTUM),
     )
-    normalized_runs = (
-        _descend(normalized, centred_targets, "gradient descent", NORMALIZED_LEARNING_RATE, 0.0),
-    )
+    normalized_runs = (_descend(normalized, centred_targets, "gradient descent", NORMALIZED_LEARNING_RATE, 0.0),)
     return RavineExample(
         source="scikit-learn load_diabetes(scaled=False), Efron et al. 2004",
         feature_names=FEATURES,

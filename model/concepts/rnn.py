@@ -60,9 +60,7 @@ def rnn_example(sentence: str = SENTENCE) -> RnnExample:
     tokens = tuple(sentence.split())
     unknown = [token for token in tokens if token not in VOCABULARY]
     if not tokens or unknown:
-        raise ValueError(
-            f"sentence must be words from {VOCABULARY}; unknown: {unknown or 'empty sentence'}"
-        )
+        raise ValueError(f"sentence must be words from {VOCABULARY}; unknown: {unknown or 'empty sentence'}")
     token_ids = tuple(VOCABULARY.index(token) for token in tokens)
 
     # Separate seeds per table, so resizing one leaves the others as they are.

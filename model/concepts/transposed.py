@@ -52,9 +52,7 @@ class ConvCase:
             raise ValueError(f"{self.title}: padding must be non-negative, got {self.padding}")
         padded = tuple(n + 2 * self.padding for n in sizes)
         if any(self.kernel > n for n in padded):
-            raise ValueError(
-                f"{self.title}: kernel {self.kernel} is larger than the padded input {padded}"
-            )
+            raise ValueError(f"{self.title}: kernel {self.kernel} is larger than the padded input {padded}")
         # The equivalent transposed convolution pads by kernel - padding - 1, which must exist.
         if self.padding > self.kernel - 1:
             raise ValueError(
@@ -149,9 +147,7 @@ def transposed_case(case: ConvCase) -> TransposedCase:
     output_size = (output.shape[0], output.shape[1])
 
     transposed_input = integers(output_size, 0, 3)
-    dilated = torch.zeros(
-        (output_size[0] - 1) * s + 1, (output_size[1] - 1) * s + 1, dtype=torch.float64
-    )
+    dilated = torch.zeros((output_size[0] - 1) * s + 1, (output_size[1] - 1) * s + 1, dtype=torch.float64)
     dilated[::s, ::s] = transposed_input
     border = k - p - 1
     extra_rows, extra_cols = case.output_padding
@@ -161,9 +157,7 @@ def transposed_case(case: ConvCase) -> TransposedCase:
     transposed_output = F.conv2d(padded_transposed[None, None], flipped[None, None])[0, 0]
 
     cells = tuple(
-        (border + row * s, border + col * s)
-        for row in range(output_size[0])
-        for col in range(output_size[1])
+        (border + row * s, border + col * s) for row in range(output_size[0]) for col in range(output_size[1])
     )
     padded_size = (padded_transposed.shape[0], padded_transposed.shape[1])
     return TransposedCase(

@@ -84,9 +84,7 @@ def digits(size: int = 8) -> Digits:
     return Digits(x.contiguous(), torch.from_numpy(labels))
 
 
-def stratified_split(
-    labels: np.ndarray | torch.Tensor, per_class: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(labels: np.ndarray | torch.Tensor, per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices of `per_class` random examples of every class, and of all the others."""
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)

@@ -56,8 +56,7 @@ PROVENANCE = {"dataset": DIGITS_SOURCE + ", native 8x8", "licence": DIGITS_LICEN
 CRITERION = (
     "Degradation is observed when the deepest plain net's final training error is clearly "
     "larger than the shallowest plain net's (depth hurts without skips) and clearly larger "
-    "than the deepest residual net's (the skips remove the harm), over every seed. "
-    + stats.RULE
+    "than the deepest residual net's (the skips remove the harm), over every seed. " + stats.RULE
 )
 
 
@@ -98,9 +97,7 @@ def pack_weights(net: torch.nn.Module) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(values), np.asarray(scales, dtype=np.float32)
 
 
-def unpack_weights(
-    net: torch.nn.Module, packed: np.ndarray, scales: np.ndarray
-) -> torch.nn.Module:
+def unpack_weights(net: torch.nn.Module, packed: np.ndarray, scales: np.ndarray) -> torch.nn.Module:
     """Load weights written by ``pack_weights`` into a net of the same design; eval mode."""
     import torch
 
@@ -158,7 +155,10 @@ def train_run(
     """Train a plain and a residual net of every depth with one seed."""
     train, val = training_data(seed, image_size)
     schedule = Schedule(
-        epochs=epochs, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+        epochs=epochs,
+        lr=lr,
+        weight_decay=weight_decay,
+        batch_size=batch_size,
         warmup_epochs=warmup_epochs,
     )
     train_error, val_error, train_loss, deepest = {}, {}, {}, {}
@@ -195,9 +195,7 @@ def train_run(
     )
 
 
-RECIPE = tuple(
-    p for p in inspect.signature(train_run).parameters.values() if p.kind is p.KEYWORD_ONLY
-)
+RECIPE = tuple(p for p in inspect.signature(train_run).parameters.values() if p.kind is p.KEYWORD_ONLY)
 """The training recipe: ``train_run``'s keyword arguments, each with its default."""
 
 
@@ -235,9 +233,7 @@ def trained_pair(seed: int) -> tuple[torch.nn.Module, torch.nn.Module]:
     depth = max(run.depths)
     with seeded(seed):
         plain = unpack_weights(_net(True, depth, run.width), run.plain_weights, run.plain_scales)
-        residual = unpack_weights(
-            _net(False, depth, run.width), run.residual_weights, run.residual_scales
-        )
+        residual = unpack_weights(_net(False, depth, run.width), run.residual_weights, run.residual_scales)
     return plain, residual
 
 
@@ -293,9 +289,7 @@ def check(record: Degradation) -> str | None:
             if not stats.agrees(finals[key], runs[:, -1].tolist()):
                 return f"the final {what} error of {key} is not that of its runs"
     degrades, helps = verdict(record.final_train_error, record.depths)
-    if (degrades, helps, degrades and helps) != (
-        record.plain_degrades, record.residual_helps, record.effect_observed
-    ):
+    if (degrades, helps, degrades and helps) != (record.plain_degrades, record.residual_helps, record.effect_observed):
         return "the verdict disagrees with the runs"
     return None
 
@@ -304,8 +298,12 @@ def _percent(s: Spread) -> str:
     return f"{100 * s.mean:.1f}% ({100 * s.low:.1f}-{100 * s.high:.1f}%)"
 
 
-@cached("degradation", provenance={**PROVENANCE, "criterion": CRITERION}, check=check,
-        needs=tuple(f"degradation_seed{seed}" for seed in SEEDS))
+@cached(
+    "degradation",
+    provenance={**PROVENANCE, "criterion": CRITERION},
+    check=check,
+    needs=tuple(f"degradation_seed{seed}" for seed in SEEDS),
+)
 @_taking_the_recipe
 def degradation(*, seeds: tuple[int, ...] = SEEDS, **recipe: Any) -> Degradation:
     # The cache passes every argument of the signature, so ``recipe`` holds all of RECIPE.

@@ -46,9 +46,7 @@ class GradientFlow:
     losses: dict[str, float]
 
 
-def block_input_gradients(
-    net: StagedNetwork, x: torch.Tensor, y: torch.Tensor
-) -> tuple[np.ndarray, float]:
+def block_input_gradients(net: StagedNetwork, x: torch.Tensor, y: torch.Tensor) -> tuple[np.ndarray, float]:
     """||dL/dx_b|| for the input x_b of every block b of `net`, in block order."""
     import torch.nn.functional as F
 

@@ -99,10 +99,7 @@ def gaussian_noise(net: nn.Module, generator: torch.Generator) -> dict[str, torc
     """One standard normal tensor per parameter, drawn in the net's parameter order."""
     import torch
 
-    return {
-        name: torch.randn(p.shape, generator=generator, dtype=p.dtype)
-        for name, p in net.named_parameters()
-    }
+    return {name: torch.randn(p.shape, generator=generator, dtype=p.dtype) for name, p in net.named_parameters()}
 
 
 @contextmanager
@@ -138,8 +135,9 @@ def mean_loss(net: nn.Module, data: Digits, batch_size: int = 512) -> float:
         return total / len(data)
 
 
-def loss_surface(net: nn.Module, data: Digits, d1: dict[str, torch.Tensor],
-                 d2: dict[str, torch.Tensor], coordinates: np.ndarray) -> np.ndarray:
+def loss_surface(
+    net: nn.Module, data: Digits, d1: dict[str, torch.Tensor], d2: dict[str, torch.Tensor], coordinates: np.ndarray
+) -> np.ndarray:
     """float32 (steps, steps): the loss at theta* + a d1 + b d2, rows over b, columns over a."""
     surface = np.zeros((len(coordinates), len(coordinates)), dtype=np.float32)
     for row, b in enumerate(coordinates):
@@ -173,8 +171,9 @@ def loss_images(train: Digits, per_class: int, seed: int) -> Digits:
     return train.subset(chosen)
 
 
-def landscape_runs(pairs: dict[int, tuple[nn.Module, nn.Module]], data: dict[int, Digits],
-                   coordinates: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+def landscape_runs(
+    pairs: dict[int, tuple[nn.Module, nn.Module]], data: dict[int, Digits], coordinates: np.ndarray
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """The surface and centre loss of every net; one Gaussian draw per seed for both nets."""
     import torch
 
@@ -192,8 +191,10 @@ def landscape_runs(pairs: dict[int, tuple[nn.Module, nn.Module]], data: dict[int
 
 
 def roughness_over_seeds(seeds: tuple[int, ...], fractions: dict[str, float]) -> dict[str, Spread]:
-    return {kind: stats.spread([fractions[seed_key(plain, s)] for s in seeds])
-            for kind, plain in (("plain", True), ("residual", False))}
+    return {
+        kind: stats.spread([fractions[seed_key(plain, s)] for s in seeds])
+        for kind, plain in (("plain", True), ("residual", False))
+    }
 
 
 def describe(seeds: tuple[int, ...], roughness: dict[str, Spread], smoother: bool) -> str:
@@ -205,8 +206,11 @@ def describe(seeds: tuple[int, ...], roughness: dict[str, Spread], smoother: boo
     return (
         f"Share of the grid that is not locally convex, {len(seeds)} seeds: {one('plain')}, "
         f"{one('residual')}; margin {100 * margin:.1f} points. "
-        + ("The residual surface is clearly smoother." if smoother else
-           "The residual surface is NOT clearly smoother on this data.")
+        + (
+            "The residual surface is clearly smoother."
+            if smoother
+            else "The residual surface is NOT clearly smoother on this data."
+        )
     )
 
 

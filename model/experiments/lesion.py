@@ -112,8 +112,9 @@ def path_counts(n_blocks: int) -> tuple[np.ndarray, np.ndarray]:
     return lengths, np.array([math.comb(n_blocks, int(k)) for k in lengths], dtype=np.int64)
 
 
-def lesion_run(net: nn.Module, val: Digits, deletable: list[int], counts: tuple[int, ...],
-               draws: list[list[list[int]]]) -> tuple[float, np.ndarray, np.ndarray]:
+def lesion_run(
+    net: nn.Module, val: Digits, deletable: list[int], counts: tuple[int, ...], draws: list[list[list[int]]]
+) -> tuple[float, np.ndarray, np.ndarray]:
     """Full error, error after deleting each block (NaN where impossible), random deletions."""
     n = len(blocks_of(net))
     single = np.full(n, np.nan, dtype=np.float32)
@@ -127,12 +128,18 @@ def lesion_run(net: nn.Module, val: Digits, deletable: list[int], counts: tuple[
     return error_rate(net, val), single, random
 
 
-Summaries = tuple[dict[str, Spread], dict[str, Spread], dict[str, Spread], dict[str, Spread],
-                  dict[str, np.ndarray], bool]
+Summaries = tuple[
+    dict[str, Spread], dict[str, Spread], dict[str, Spread], dict[str, Spread], dict[str, np.ndarray], bool
+]
 
 
-def summarise(seeds: tuple[int, ...], deletable: np.ndarray, full_error: dict[str, float],
-              single_error: dict[str, np.ndarray], random_error: dict[str, np.ndarray]) -> Summaries:
+def summarise(
+    seeds: tuple[int, ...],
+    deletable: np.ndarray,
+    full_error: dict[str, float],
+    single_error: dict[str, np.ndarray],
+    random_error: dict[str, np.ndarray],
+) -> Summaries:
     """Spreads over seeds of the full error, median and worst single deletion, median damage;
     the random-deletion curve of every seed; and the verdict."""
     full, median, worst, damage, random_mean = {}, {}, {}, {}, {}
@@ -150,11 +157,15 @@ def summarise(seeds: tuple[int, ...], deletable: np.ndarray, full_error: dict[st
 
 def check(record: Lesion) -> str | None:
     """Why a stored record disagrees with its own runs, or None."""
-    fresh = summarise(record.seeds, record.deletable_in_plain, record.full_error, record.single_error,
-                      record.random_error)
-    for name, stored, computed in (("full", record.full, fresh[0]), ("median", record.single_median, fresh[1]),
-                                   ("worst", record.single_worst, fresh[2]),
-                                   ("damage", record.median_damage, fresh[3])):
+    fresh = summarise(
+        record.seeds, record.deletable_in_plain, record.full_error, record.single_error, record.random_error
+    )
+    for name, stored, computed in (
+        ("full", record.full, fresh[0]),
+        ("median", record.single_median, fresh[1]),
+        ("worst", record.single_worst, fresh[2]),
+        ("damage", record.median_damage, fresh[3]),
+    ):
         for kind, spread in computed.items():
             if not stats.agrees(stored[kind], spread.runs):
                 return f"the {kind} {name} spread is not that of its runs"
@@ -166,20 +177,26 @@ def check(record: Lesion) -> str | None:
     return None
 
 
-def describe(seeds: tuple[int, ...], median: dict[str, Spread], worst: dict[str, Spread],
-             damage: dict[str, Spread], robust: bool) -> str:
+def describe(
+    seeds: tuple[int, ...], median: dict[str, Spread], worst: dict[str, Spread], damage: dict[str, Spread], robust: bool
+) -> str:
     def one(kind: str) -> str:
         m, w = median[kind], worst[kind]
-        return (f"{kind} median {100 * m.mean:.1f}% (seeds {100 * m.low:.1f}-{100 * m.high:.1f}%), "
-                f"worst {100 * w.mean:.1f}% (seeds {100 * w.low:.1f}-{100 * w.high:.1f}%)")
+        return (
+            f"{kind} median {100 * m.mean:.1f}% (seeds {100 * m.low:.1f}-{100 * m.high:.1f}%), "
+            f"worst {100 * w.mean:.1f}% (seeds {100 * w.low:.1f}-{100 * w.high:.1f}%)"
+        )
 
     margin = stats.margin(damage["plain"], damage["residual"])
     return (
         f"Validation error after deleting one block, {len(seeds)} seeds: {one('plain')}; "
         f"{one('residual')}. Median damage: plain {100 * damage['plain'].mean:.1f} points, residual "
         f"{100 * damage['residual'].mean:.1f} points, margin {100 * margin:.1f} points. "
-        + ("Deleting a block clearly hurts the residual net less." if robust else
-           "The residual net is NOT clearly more robust to deleting a block on this data.")
+        + (
+            "Deleting a block clearly hurts the residual net less."
+            if robust
+            else "The residual net is NOT clearly more robust to deleting a block on this data."
+        )
     )
 
 
@@ -208,16 +225,20 @@ def lesion(*, deleted_counts: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 10), draws: i
         deletable = [int(i) for i in np.flatnonzero(deletable_mask)]
         # The same random subsets for both nets of a seed.
         rng = np.random.default_rng(2000 + seed)
-        subsets = [[sorted(rng.choice(deletable, size=k, replace=False).tolist()) for _ in range(draws)]
-                   for k in deleted_counts]
+        subsets = [
+            [sorted(rng.choice(deletable, size=k, replace=False).tolist()) for _ in range(draws)]
+            for k in deleted_counts
+        ]
         with seeded(seed):
             for plain, net in ((True, plain_net), (False, residual_net)):
                 key = seed_key(plain, seed)
                 full_error[key], single_error[key], random_error[key] = lesion_run(
-                    net, val, deletable, tuple(deleted_counts), subsets)
+                    net, val, deletable, tuple(deleted_counts), subsets
+                )
     seeds = tuple(SEEDS)
     full, median, worst, damage, random_mean, robust = summarise(
-        seeds, deletable_mask, full_error, single_error, random_error)
+        seeds, deletable_mask, full_error, single_error, random_error
+    )
     lengths, counts = path_counts(n_blocks)
     return Lesion(
         seeds=seeds,

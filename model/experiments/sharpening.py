@@ -38,9 +38,7 @@ if TYPE_CHECKING:
 
 SEEDS = (0, 1, 2)
 
-TRAIN_PHOTOS = (
-    "astronaut", "coffee", "chelsea", "rocket", "coins", "text", "brick", "grass", "gravel"
-)
+TRAIN_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "coins", "text", "brick", "grass", "gravel")
 TEST_PHOTO = "camera"
 # (row, column) of the top-left corner of the evaluation crop: the cameraman's face and camera.
 TEST_CROP_ORIGIN = (60, 150)
@@ -71,8 +69,15 @@ def _patches(
 
 
 def train_sharpener(
-    skip: bool, steps: int, seed: int, sigma: float, depth: int, width: int,
-    batch_size: int, patch_size: int, lr: float,
+    skip: bool,
+    steps: int,
+    seed: int,
+    sigma: float,
+    depth: int,
+    width: int,
+    batch_size: int,
+    patch_size: int,
+    lr: float,
 ) -> tuple[SharpeningNet, np.ndarray]:
     """Adam on mean squared error, cosine-decayed; returns the net and its loss per step."""
     import torch
@@ -165,14 +170,11 @@ def check(record: Sharpening) -> str | None:
     ):
         if not math.isclose(psnr(image / 255.0, sharp), shown, abs_tol=1e-9):
             return "a stored PSNR is not that of its image"
-    for stored, shown in ((record.output_psnr, record.psnr_output),
-                          (record.plain_psnr, record.psnr_plain)):
+    for stored, shown in ((record.output_psnr, record.psnr_output), (record.plain_psnr, record.psnr_plain)):
         if not stats.agrees(stored, stored.runs) or not math.isclose(stored.runs[0], shown):
             return "a PSNR summary is not that of its runs"
     sharpens, helps = verdict(record.output_psnr, record.plain_psnr, record.psnr_blurry)
-    if (sharpens, helps, sharpens and helps) != (
-        record.sharpens, record.skip_helps, record.effect_observed
-    ):
+    if (sharpens, helps, sharpens and helps) != (record.sharpens, record.skip_helps, record.effect_observed):
         return "the verdict disagrees with the runs"
     return None
 
@@ -217,8 +219,14 @@ def sharpening(
     runs = []
     for seed in seeds:
         common: dict[str, Any] = dict(
-            steps=steps, seed=seed, sigma=sigma, depth=depth, width=width,
-            batch_size=batch_size, patch_size=patch_size, lr=lr,
+            steps=steps,
+            seed=seed,
+            sigma=sigma,
+            depth=depth,
+            width=width,
+            batch_size=batch_size,
+            patch_size=patch_size,
+            lr=lr,
         )
         net, loss_curve = train_sharpener(skip=True, **common)
         plain, plain_loss_curve = train_sharpener(skip=False, **common)

@@ -13,9 +13,7 @@ class SharpeningNet(nn.Module):
     def __init__(self, depth: int = 6, width: int = 16, skip: bool = True) -> None:
         super().__init__()
         channels = [1] + [width] * (depth - 1) + [1]
-        self.convs = nn.ModuleList(
-            nn.Conv2d(c_in, c_out, 3, padding=1) for c_in, c_out in zip(channels, channels[1:])
-        )
+        self.convs = nn.ModuleList(nn.Conv2d(c_in, c_out, 3, padding=1) for c_in, c_out in zip(channels, channels[1:]))
         self.skip = skip
         # He initialisation with zero biases keeps every ReLU channel alive at the start
         # (PyTorch's default random biases left some first-layer maps dead on this data).

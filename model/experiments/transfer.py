@@ -160,8 +160,19 @@ def transfer(
     data = digits(image_size)
     source, target = _task(data, SOURCE_CLASSES), _task(data, TARGET_CLASSES)
     runs = [
-        _run(seed, source, target, depth, width, shots, pretrain_epochs, finetune_epochs,
-             pretrain_lr, finetune_lr, tuple(sweep_shots))
+        _run(
+            seed,
+            source,
+            target,
+            depth,
+            width,
+            shots,
+            pretrain_epochs,
+            finetune_epochs,
+            pretrain_lr,
+            finetune_lr,
+            tuple(sweep_shots),
+        )
         for seed in seeds
     ]
 
@@ -204,8 +215,16 @@ def transfer(
 
 
 def _run(
-    seed: int, source: Digits, target: Digits, depth: int, width: int, shots: int,
-    pretrain_epochs: int, finetune_epochs: int, pretrain_lr: float, finetune_lr: float,
+    seed: int,
+    source: Digits,
+    target: Digits,
+    depth: int,
+    width: int,
+    shots: int,
+    pretrain_epochs: int,
+    finetune_epochs: int,
+    pretrain_lr: float,
+    finetune_lr: float,
     sweep_shots: tuple[int, ...],
 ) -> TransferRun:
     """Pretrain on 0-4 and fine-tune on few 5-9 labels from both starts, with one seed."""
@@ -245,9 +264,7 @@ def _run(
             if start_pretrained:
                 net.load_state_dict(features, strict=False)
             with seeded(seed + 2):
-                curves.append(
-                    train_classifier(net, few, target_val_d, schedule, seed + 2, every_epoch)
-                )
+                curves.append(train_classifier(net, few, target_val_d, schedule, seed + 2, every_epoch))
         return curves[0], curves[1], len(few)
 
     def accuracy(errors: np.ndarray) -> np.ndarray:
@@ -256,8 +273,7 @@ def _run(
     transferred, from_scratch, n_target_train = pair(shots, every_epoch=True)
     # The main comparison already has its own number of shots; reuse it rather than rerun.
     sweep = [
-        (transferred, from_scratch, n_target_train) if n == shots else pair(n, every_epoch=False)
-        for n in sweep_shots
+        (transferred, from_scratch, n_target_train) if n == shots else pair(n, every_epoch=False) for n in sweep_shots
     ]
     return TransferRun(
         n_source_train=len(source_train),
@@ -268,10 +284,6 @@ def _run(
         scratch_accuracy=accuracy(from_scratch.val_error),
         transfer_train_accuracy=accuracy(transferred.train_error),
         scratch_train_accuracy=accuracy(from_scratch.train_error),
-        sweep_transfer_accuracy=np.asarray(
-            [1.0 - t.val_error[-1] for t, _, _ in sweep], dtype=np.float32
-        ),
-        sweep_scratch_accuracy=np.asarray(
-            [1.0 - s.val_error[-1] for _, s, _ in sweep], dtype=np.float32
-        ),
+        sweep_transfer_accuracy=np.asarray([1.0 - t.val_error[-1] for t, _, _ in sweep], dtype=np.float32),
+        sweep_scratch_accuracy=np.asarray([1.0 - s.val_error[-1] for _, s, _ in sweep], dtype=np.float32),
     )
