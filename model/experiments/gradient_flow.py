@@ -17,10 +17,11 @@ import numpy as np
 
 from model.cache import cached
 from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, run_key, seeded
-from model.resnet import StagedNetwork
 
 if TYPE_CHECKING:
     import torch
+
+    from model.resnet import StagedNetwork
 
 
 @dataclass(frozen=True)
