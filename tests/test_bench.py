@@ -78,7 +78,7 @@ def test_scene_table_from_renders_kept_on_a_second_run(built_deck: BuiltDeck) ->
     assert set(rows) == set(built_deck.scene_slides()) == set(timings)
     for scene, slides in built_deck.scene_slides().items():
         recorded = json.loads(timings[scene].read_text())
-        seconds = sum(video_seconds(slide["file"]) for slide in slides)
+        seconds = sum(video_seconds(str(built_deck.build / slide["file"])) for slide in slides)
         assert abs(float(rows[scene]["video s"]) - seconds) < 0.1, scene
         assert abs(float(rows[scene]["CPU s per video s"]) - recorded["cpu_s"] / seconds) < 0.02, scene
         assert rows[scene]["target"].split()[0] == ("meets" if recorded["cpu_s"] / seconds <= 3.0 else "MISSES")
