@@ -1,11 +1,12 @@
 """Surfaces in 3D drawn at the cost of their pixels, not of manim's per-face Python.
 
 manim's ``ThreeDCamera`` works out, for every face of a surface and every frame, its projection,
-its depth, its two corner normals and shaded colours, one face at a time; at 1080p60 a turning
-surface of a few hundred faces spends almost all its render time there. ``SurfaceCamera`` does
-the same arithmetic for all the plain faces of a frame at once with numpy (the same formulas:
-the depth order, the shading and the gradients are manim's) and then issues the same Cairo calls;
-anything else (text, partly drawn or degenerate faces) goes through manim's own code.
+its depth, its two corner normals and shaded colours, one face at a time, and fills each face
+with a gradient between its corners; at 1080p60 a turning surface of a few hundred faces spends
+almost all its render time there. ``SurfaceCamera`` does the same arithmetic for all the plain
+faces of a frame at once with numpy (manim's projection, depth order and shading formulas) and
+paints each face in the mean of its two shaded corners; anything else (text, partly drawn faces)
+goes through manim's own code. ``tests/test_fast3d.py`` measures the difference in pixels.
 
 ``Spin`` turns a mobject about an axis like ``Rotate`` (the same frames: each is the start rotated
 by the eased fraction of the angle) with one matrix product per frame instead of interpolating
@@ -66,7 +67,7 @@ class SurfaceCamera(ThreeDCamera):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._prepared: dict[int, tuple] = {}
+        self._prepared: dict[int, tuple | None] = {}
 
     def capture_mobjects(self, mobjects: Any, **kwargs: Any) -> None:
         try:
@@ -127,35 +128,42 @@ class SurfaceCamera(ThreeDCamera):
         )
         drawable = joined & ok_start & ok_end & np.isfinite(points).all(axis=(1, 2))
         light = self.light_source.points[0]
-        fills = np.stack([f.get_fill_rgbas()[0] for f in faces])
-        strokes = np.stack([f.get_stroke_rgbas()[0] for f in faces])
-        shade = {}
-        for name, rgbas in (("fill", fills), ("stroke", strokes)):
-            shade[name] = (
-                _shaded(rgbas[:, :3], points[:, START], start_normal, light),
-                _shaded(rgbas[:, :3], points[:, END], end_normal, light),
-                rgbas[:, 3],
-            )
-        for index in np.flatnonzero(drawable):
-            self._prepared[id(faces[index])] = (
-                flat[index, :, :2].ravel().tolist(),
-                bool(closed[index]),
-                tuple(flat[index, START, :2]) + tuple(flat[index, END, :2]),
-                tuple(
-                    (
-                        tuple(start[index][::-1]) + (float(alpha[index]),),
-                        tuple(end[index][::-1]) + (float(alpha[index]),),
-                    )
-                    for start, end, alpha in (shade["fill"], shade["stroke"])
-                ),
-            )
+        # manim shades each corner and paints a linear gradient between them; each paint here
+        # (fill, stroke) is one colour, the mean of its two shaded corners, as cairo's (b, g, r, a).
+        # Gradients are most of Cairo's time at 1080p; within a face of a few dozen pixels the
+        # mean differs from them by a fraction of a grey level on average.
+        rgbas = np.stack(
+            [np.stack([f.get_fill_rgbas()[0] for f in faces]), np.stack([f.get_stroke_rgbas()[0] for f in faces])],
+            axis=1,
+        )
+        colours = np.empty((len(faces), 2, 4))
+        for paint in (0, 1):
+            corners = [
+                _shaded(rgbas[:, paint, :3], points[:, i], n, light)
+                for i, n in ((START, start_normal), (END, end_normal))
+            ]
+            colours[:, paint, :3] = ((corners[0] + corners[1]) / 2)[:, ::-1]
+        colours[:, :, 3] = rgbas[:, :, 3]
+        # A face not begun yet (Create) is one repeated point: its path has no area and, closed,
+        # no caps, so manim draws nothing for it.
+        empty = (flat[:, :, :2] == flat[:, :1, :2]).all(axis=(1, 2))
+        paths = flat[:, :, :2].reshape(len(faces), -1).tolist()
+        colour_lists = colours.tolist()
+        closed_list = closed.tolist()
+        for index in np.flatnonzero(empty & closed).tolist():
+            self._prepared[id(faces[index])] = None
+        for index in np.flatnonzero(drawable & ~empty).tolist():
+            self._prepared[id(faces[index])] = (paths[index], closed_list[index], *colour_lists[index])
         return keys
 
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> ThreeDCamera:
-        prepared = self._prepared.get(id(vmobject))
-        if prepared is None:
+        key = id(vmobject)
+        if key not in self._prepared:
             return super().display_vectorized(vmobject, ctx)
-        xy, closed, ends, (fill, stroke) = prepared
+        prepared = self._prepared[key]
+        if prepared is None:
+            return self
+        xy, closed, fill, stroke = prepared
         # manim's set_cairo_context_path for one subpath of four cubic curves.
         ctx.new_path()
         ctx.new_sub_path()
@@ -164,12 +172,12 @@ class SurfaceCamera(ThreeDCamera):
             ctx.curve_to(*xy[i : i + 6])
         if closed:
             ctx.close_path()
-        # apply_fill, then apply_stroke: each a linear gradient between the shaded corners.
-        ctx.set_source(_gradient(ends, fill))
+        # apply_fill, then apply_stroke.
+        ctx.set_source_rgba(*fill)
         ctx.fill_preserve()
         width = vmobject.get_stroke_width()
         if width != 0:
-            ctx.set_source(_gradient(ends, stroke))
+            ctx.set_source_rgba(*stroke)
             ctx.set_line_width(width * self.cairo_line_width_multiple)
             if vmobject.joint_type != LineJointType.AUTO:
                 ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
@@ -177,13 +185,6 @@ class SurfaceCamera(ThreeDCamera):
                 ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
             ctx.stroke_preserve()
         return self
-
-
-def _gradient(ends: tuple[float, ...], stops: tuple[tuple[float, ...], tuple[float, ...]]) -> cairo.LinearGradient:
-    pattern = cairo.LinearGradient(*ends)
-    pattern.add_color_stop_rgba(0.0, *stops[0])
-    pattern.add_color_stop_rgba(1.0, *stops[1])
-    return pattern
 
 
 class Spin(Animation):
