@@ -56,6 +56,7 @@ def video_seconds(path: str) -> float:
     with av.open(path) as container:
         stream = container.streams.video[0]
         frames = sum(1 for _ in container.decode(stream))
+        assert stream.average_rate is not None, path
         return float(frames / Fraction(stream.average_rate))
 
 

@@ -15,7 +15,7 @@ every submobject's points and colours.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import cairo
 import numpy as np
@@ -92,7 +92,7 @@ class SurfaceCamera(ThreeDCamera):
     def get_mobjects_to_display(self, *args: Any, **kwargs: Any) -> list[Mobject]:
         mobjects = Camera.get_mobjects_to_display(self, *args, **kwargs)
         rot = self.get_rotation_matrix()
-        faces = [m for m in mobjects if self._is_plain_face(m)]
+        faces = [m for m in mobjects if isinstance(m, VMobject) and self._is_plain_face(m)]
         keys: dict[int, float] = {}
         if faces:
             keys = self._prepare(faces, rot)
@@ -156,7 +156,7 @@ class SurfaceCamera(ThreeDCamera):
             self._prepared[id(faces[index])] = (paths[index], closed_list[index], *colour_lists[index])
         return keys
 
-    def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> ThreeDCamera:
+    def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> Self:
         key = id(vmobject)
         if key not in self._prepared:
             return super().display_vectorized(vmobject, ctx)
@@ -179,10 +179,11 @@ class SurfaceCamera(ThreeDCamera):
         if width != 0:
             ctx.set_source_rgba(*stroke)
             ctx.set_line_width(width * self.cairo_line_width_multiple)
-            if vmobject.joint_type != LineJointType.AUTO:
-                ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
-            if vmobject.cap_style != CapStyleType.AUTO:
-                ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
+            join, cap = LINE_JOIN_MAP[vmobject.joint_type], CAP_STYLE_MAP[vmobject.cap_style]
+            if vmobject.joint_type != LineJointType.AUTO and join is not None:
+                ctx.set_line_join(join)
+            if vmobject.cap_style != CapStyleType.AUTO and cap is not None:
+                ctx.set_line_cap(cap)
             ctx.stroke_preserve()
         return self
 
