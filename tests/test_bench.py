@@ -1,5 +1,6 @@
 """`make bench`'s per-scene cost table: CPU-seconds per second of video, the 3.0 target's verdict
-and how many scenes miss it, read from real renders that a second run keeps."""
+and how many scenes miss it, read from real renders that a second run keeps; the renders' encoder
+preset."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import av
 
@@ -83,3 +85,18 @@ def test_scene_table_from_renders_kept_on_a_second_run(built_deck: BuiltDeck) ->
         assert abs(float(rows[scene]["video s"]) - seconds) < 0.1, scene
         assert abs(float(rows[scene]["CPU s per video s"]) - recorded["cpu_s"] / seconds) < 0.02, scene
         assert rows[scene]["target"].split()[0] == ("meets" if recorded["cpu_s"] / seconds <= 3.0 else "MISSES")
+
+
+def x264_settings(path: Path) -> dict[str, str]:
+    """The encoder settings libx264 writes into the stream it encodes."""
+    data = path.read_bytes()
+    start = data.index(b"options: ") + len(b"options: ")
+    text = data[start : data.index(b"\x80", start)].decode("ascii", errors="replace")
+    return dict(item.split("=", 1) for item in text.split() if "=" in item)
+
+
+def test_slide_videos_encoded_with_the_faster_preset(built_deck: BuiltDeck) -> None:
+    # x264's veryfast preset: one reference frame, subpixel refinement 2, no trellis (medium: 3, 7, 1).
+    for slide in built_deck.slides():
+        settings = x264_settings(built_deck.build / slide["file"])
+        assert (settings["ref"], settings["subme"], settings["trellis"]) == ("1", "2", "0"), slide["file"]

@@ -155,7 +155,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
     command = [
         sys.executable,
         "-m",
-        "manim",
+        "slides.pipeline.manim_run",  # manim, with the encoder preset the course renders with
         "render",
         f"-q{quality}",
         "--media_dir",
