@@ -2,10 +2,11 @@
 
 ``python -m slides.pipeline.scene_process REPORT MODULE MANIM_ARGS...`` imports ``MODULE``
 (the scene's, with manim, the shared slide pieces and the model records it reads), then runs
-``manim MANIM_ARGS...``. When the process ends, whether manim succeeded or not, it writes to
-``REPORT`` how long that import took and whether torch was imported at any point: a scene
-whose records are cached reads them with numpy and json alone, and a stale record computed
-during the render shows here as ``torch_imported``.
+``manim MANIM_ARGS...`` with the course's encoder preset (``slides.pipeline.manim_run``).
+When the process ends, whether manim succeeded or not, it writes to ``REPORT`` how long that
+import took and whether torch was imported at any point: a scene whose records are cached
+reads them with numpy and json alone, and a stale record computed during the render shows
+here as ``torch_imported``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def main(argv: list[str]) -> None:
     import_s = time.perf_counter() - started
     from manim.__main__ import main as manim_main
 
+    from slides.pipeline.manim_run import use_course_preset
+
+    use_course_preset()
     try:
         manim_main(args=manim_args, prog_name="manim")
     finally:
