@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.cache import cached
+from model.experiments.datasets import photo
 from model.experiments.sharpening import sharpening
 
 PHOTO = "camera"
@@ -104,18 +105,10 @@ class FeatureMaps:
 
 
 def load_photo(name: str = "camera", size: int | None = None) -> np.ndarray:
-    """A bundled scikit-image photo as grey values in [0, 1], optionally resized to ``size``."""
-    from skimage import color, data, transform
+    """One of the offline photos (``datasets.photo``), grey in [0, 1], optionally resized to ``size``."""
+    from skimage import transform
 
-    try:
-        image = getattr(data, name)()
-    except AttributeError:
-        raise ValueError(f"scikit-image has no bundled image {name!r}") from None
-    image = np.asarray(image)
-    if image.ndim == 3:
-        image = color.rgb2gray(image[..., :3])
-    else:
-        image = image / np.iinfo(image.dtype).max if image.dtype.kind in "ui" else image
+    image = photo(name)
     if size is not None:
         image = transform.resize(image, (size, size), anti_aliasing=True)
     return image.astype(np.float32)
