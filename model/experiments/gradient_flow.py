@@ -17,6 +17,7 @@ import numpy as np
 
 from model.cache import cached
 from model.experiments.datasets import DIGITS_LICENCE, DIGITS_SOURCE, digits, run_key, seeded
+from model.measure import capture_block_inputs
 
 if TYPE_CHECKING:
     import torch
@@ -51,19 +52,9 @@ def block_input_gradients(net: StagedNetwork, x: torch.Tensor, y: torch.Tensor) 
     """||dL/dx_b|| for the input x_b of every block b of `net`, in block order."""
     import torch.nn.functional as F
 
-    inputs: list[torch.Tensor] = []
-
-    def keep_input(_module: torch.nn.Module, args: tuple[torch.Tensor, ...]) -> None:
-        args[0].retain_grad()
-        inputs.append(args[0])
-
-    hooks = [block.register_forward_pre_hook(keep_input) for block in net.blocks()]
-    try:
+    with capture_block_inputs(net) as inputs:
         loss = F.cross_entropy(net(x), y)
         loss.backward()
-    finally:
-        for hook in hooks:
-            hook.remove()
     norms = [float(t.grad.norm()) if t.grad is not None else 0.0 for t in inputs]
     return np.asarray(norms, dtype=np.float32), float(loss.detach())
 
