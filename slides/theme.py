@@ -90,6 +90,12 @@ MEANINGS: dict[str, str] = {
     # Two peers the eye follows through an exchange (two hidden units that swap places).
     "PEER_A": "ORANGE",
     "PEER_B": "SKY_BLUE",
+    # Three members of one ordered series (nested function classes F1, F2, F3).
+    "SERIES_1": "SKY_BLUE",
+    "SERIES_2": "GREEN",
+    "SERIES_3": "PURPLE",
+    # A method's variant drawn beside the method itself (momentum beside gradient descent).
+    "VARIANT": "YELLOW",
 }
 
 
@@ -118,6 +124,8 @@ POSITIVE = _COLOURS["POSITIVE"]
 NEGATIVE = _COLOURS["NEGATIVE"]
 PEER_A = _COLOURS["PEER_A"]
 PEER_B = _COLOURS["PEER_B"]
+SERIES = (_COLOURS["SERIES_1"], _COLOURS["SERIES_2"], _COLOURS["SERIES_3"])
+VARIANT = _COLOURS["VARIANT"]
 
 # The colours a scene may write text in (every meaning but the two grounds); the theme test
 # checks each reaches 4.5:1 on BACKGROUND and PANEL.

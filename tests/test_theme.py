@@ -124,6 +124,12 @@ TELL_APART = [
     ("PEER_B", "OUTPUT"),
     ("PEER_A", "MUTED"),
     ("PEER_B", "MUTED"),
+    ("SERIES_1", "SERIES_2"),  # nested function classes drawn one inside the other
+    ("SERIES_2", "SERIES_3"),
+    ("SERIES_1", "SERIES_3"),
+    ("SERIES_3", "HIGHLIGHT"),  # the best function f*, marked among the classes
+    ("VARIANT", "GRADIENT"),  # momentum's path beside gradient descent's
+    ("VARIANT", "MUTED"),
 ]
 
 

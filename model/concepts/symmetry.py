@@ -39,7 +39,7 @@ class WeightSwapExample(ReadOnlyArrays):
     activation: str  # "relu"
     inputs: np.ndarray  # (4, 2)
     targets: np.ndarray  # (4,)
-    swapped_units: tuple[int, int]  # the two hidden units exchanged (red and blue on the slide)
+    swapped_units: tuple[int, int]  # the two hidden units exchanged (the two peer colours on the slide)
     hidden_weight: np.ndarray  # (3, 2) row j: weights into hidden unit j
     hidden_bias: np.ndarray  # (3,)
     output_weight: np.ndarray  # (3,) weight from hidden unit j to the output

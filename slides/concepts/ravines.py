@@ -35,7 +35,7 @@ STEPS_ONE_BY_ONE = 5
 CONTOUR_HALVINGS = range(-7, 2)
 DOT_RADIUS = 0.05
 
-PATH_COLORS = {"gradient descent": theme.GRADIENT, "momentum": theme.HIGHLIGHT}
+PATH_COLORS = {"gradient descent": theme.GRADIENT, "momentum": theme.VARIANT}
 
 
 def ravine_data() -> RavineExample:

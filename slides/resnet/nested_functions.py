@@ -36,7 +36,7 @@ from slides.common.text import label
 PANEL_WIDTH = 5.8  # each of the two pictures, side by side on a 14.2-wide frame
 PANEL_HEIGHT = 3.8
 SOURCE = "Dive into Deep Learning, section 8.6.1 (Zhang, Lipton, Li and Smola)"
-CLASS_COLORS = (theme.DATA, theme.LAYER, theme.OUTPUT)
+CLASS_COLORS = theme.SERIES
 
 
 def _f_text(example: ExtraLayerExample) -> str:
