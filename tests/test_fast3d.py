@@ -8,32 +8,11 @@ import time
 
 import numpy as np
 import pytest
-from manim import DEGREES, DOWN, IN, OUT, RIGHT, TAU, Create, Rotate, ThreeDCamera, tempconfig
+from manim import DEGREES, OUT, TAU, Create, Rotate, ThreeDCamera, tempconfig
 
 from slides import theme
 from slides.common.fast3d import Spin, SurfaceCamera
-from slides.common.surfaces import GridSurface
 from slides.resnet import loss_landscape as scene
-
-
-def surfaces(record: scene.experiment.LossLandscape) -> list[GridSurface]:
-    """The two surfaces as the scene builds them."""
-    floor = scene.loss_floor(record)
-    bottom, top = np.log10(floor), np.log10(scene.loss_ceiling(record))
-    built = []
-    for values, color, x in zip(scene.shown_surfaces(record), (theme.PLAIN, theme.RESIDUAL), (-1, 1)):
-        surface = GridSurface(
-            np.log10(np.maximum(values, floor)),
-            record.coordinates,
-            z_min=bottom,
-            z_max=top,
-            color=color,
-            side=4.8,
-            height=3.0,
-        )
-        surface.move_to(x * scene.SURFACE_X * RIGHT + 0.2 * DOWN + 1.0 * IN)
-        built.append(surface)
-    return built
 
 
 def assert_same_picture(ours: np.ndarray, manims: np.ndarray) -> None:
@@ -64,7 +43,7 @@ def record(canonical):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("angle", [0.0, 1.1, 2.9, 5.0])
 def test_turned_surfaces_look_the_same(record, angle: float) -> None:  # type: ignore[no-untyped-def]
     with tempconfig({"pixel_width": 640, "pixel_height": 360}):
-        shown = surfaces(record)
+        shown = scene.landscape_surfaces(record)
         for surface in shown:
             surface.rotate(angle, OUT, about_point=surface.get_center())
         manims, manim_s = frame(ThreeDCamera, shown)
@@ -77,7 +56,7 @@ def test_turned_surfaces_look_the_same(record, angle: float) -> None:  # type: i
 
 def test_surfaces_being_drawn_look_the_same(record) -> None:  # type: ignore[no-untyped-def]
     with tempconfig({"pixel_width": 640, "pixel_height": 360}):
-        shown = surfaces(record)
+        shown = scene.landscape_surfaces(record)
         animations = [Create(surface, lag_ratio=0.01) for surface in shown]
         for animation in animations:
             animation.begin()
@@ -88,7 +67,7 @@ def test_surfaces_being_drawn_look_the_same(record) -> None:  # type: ignore[no-
 
 
 def test_spin_goes_through_rotates_frames(record) -> None:  # type: ignore[no-untyped-def]
-    rotated, spun = surfaces(record)[0], surfaces(record)[0]
+    rotated, spun = scene.landscape_surfaces(record)[0], scene.landscape_surfaces(record)[0]
     rotate = Rotate(rotated, angle=TAU, axis=OUT, about_point=rotated.get_center())
     spin = Spin(spun, angle=TAU, axis=OUT, about_point=spun.get_center())
     rotate.begin()

@@ -60,6 +60,28 @@ def loss_ceiling(record: experiment.LossLandscape) -> float:
     return float(max(plain.max(), residual.max()))
 
 
+def landscape_surfaces(record: experiment.LossLandscape) -> list[GridSurface]:
+    """The plain and the residual net's surfaces, side by side with room to turn (a square's
+    diagonal is 1.41 times its side). Heights are log10 of the loss, on one scale for both nets:
+    far from the trained weights the loss grows by orders of magnitude."""
+    floor = loss_floor(record)
+    bottom, top = np.log10(floor), np.log10(loss_ceiling(record))
+    surfaces = []
+    for values, color, x in zip(shown_surfaces(record), (theme.PLAIN, theme.RESIDUAL), (-SURFACE_X, SURFACE_X)):
+        surface = GridSurface(
+            np.log10(np.maximum(values, floor)),
+            record.coordinates,
+            z_min=bottom,
+            z_max=top,
+            color=color,
+            side=4.8,
+            height=3.0,
+        )
+        surface.move_to(x * RIGHT + 0.2 * DOWN + 1.0 * IN)
+        surfaces.append(surface)
+    return surfaces
+
+
 def contour_levels(record: experiment.LossLandscape, count: int = 16) -> list[float]:
     """The same levels for both maps: evenly spaced in log loss over both surfaces' range."""
     return [float(v) for v in np.geomspace(loss_floor(record) * 1.2, loss_ceiling(record) / 1.2, count)]
@@ -92,24 +114,7 @@ class LossLandscape(LectureThreeDSlide):
         )
         self.set_camera_orientation(phi=62 * DEGREES, theta=-90 * DEGREES, zoom=0.95)
         heading = self.title("The loss around a trained net")
-        plain_values, residual_values = shown_surfaces(record)
-        # Heights are log10 of the loss, on one scale for both nets: far from the trained
-        # weights the loss grows by orders of magnitude.
-        bottom, top = np.log10(loss_floor(record)), np.log10(loss_ceiling(record))
-        surfaces = []
-        # Side by side with room to turn: a square's diagonal is 1.41 times its side.
-        for values, color, x in ((plain_values, theme.PLAIN, -SURFACE_X), (residual_values, theme.RESIDUAL, SURFACE_X)):
-            surface = GridSurface(
-                np.log10(np.maximum(values, loss_floor(record))),
-                record.coordinates,
-                z_min=bottom,
-                z_max=top,
-                color=color,
-                side=4.8,
-                height=3.0,
-            )
-            surface.move_to(x * RIGHT + 0.2 * DOWN + 1.0 * IN)
-            surfaces.append(surface)
+        surfaces = landscape_surfaces(record)
         names = VGroup()
         for kind, color, x in (("plain", theme.PLAIN, -SURFACE_X), ("residual", theme.RESIDUAL, SURFACE_X)):
             names.add(
