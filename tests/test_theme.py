@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -56,15 +57,19 @@ def test_contrast_is_measured_as_the_issue_measured_it() -> None:
     assert contrast("#009E73", "#23262E") == pytest.approx(4.42, abs=0.01)
 
 
+def below_aa(palette: dict[str, str], names: Iterable[str]) -> dict[tuple[str, str], float]:
+    """The (name, ground) pairs of ``palette`` whose contrast misses WCAG AA for text."""
+    return {
+        (name, ground): round(contrast(palette[name], palette[ground]), 2)
+        for name in names
+        for ground in ("BACKGROUND", "PANEL")
+        if contrast(palette[name], palette[ground]) < AA_TEXT
+    }
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_text_colour_meets_aa_on_background_and_panel(theme: str) -> None:
-    colours = THEMES[theme]
-    failing = {
-        (name, ground): round(contrast(colours[name], colours[ground]), 2)
-        for name in TEXT_NAMES
-        for ground in ("BACKGROUND", "PANEL")
-        if contrast(colours[name], colours[ground]) < AA_TEXT
-    }
+    failing = below_aa(THEMES[theme], TEXT_NAMES)
     assert not failing, f"{theme}: below {AA_TEXT}:1: {failing}"
 
 
@@ -141,13 +146,7 @@ def test_every_meaning_is_a_palette_colour_of_both_themes() -> None:
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_meaning_meets_aa_on_background_and_panel(theme: str) -> None:
-    meaning = colours(theme)
-    failing = {
-        (name, ground): round(contrast(meaning[name], meaning[ground]), 2)
-        for name in DRAWN
-        for ground in ("BACKGROUND", "PANEL")
-        if contrast(meaning[name], meaning[ground]) < AA_TEXT
-    }
+    failing = below_aa(colours(theme), DRAWN)
     assert not failing, f"{theme}: below {AA_TEXT}:1: {failing}"
 
 
