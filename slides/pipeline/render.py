@@ -57,6 +57,19 @@ def scene_paths(build: Path, scene: str) -> dict[str, Path]:
     }
 
 
+def rendered_here_before(media: Path, scene: str, quality: str) -> bool:
+    """Whether this build folder holds animations of an earlier render of the scene at ``quality``.
+
+    manim names each animation's video by a hash of the scene's state before it, so that a
+    re-render of an edited scene reuses the animations before the edit; computing the hash walks
+    every object on screen, about a tenth of a render's CPU time. A scene never rendered here at
+    this quality (a fresh clone, CI, the bench) has nothing to reuse and renders without it; its
+    next render hashes again, so the one after an edit can reuse what did not change.
+    """
+    folders = (media / "videos").glob(f"*/{QUALITIES[quality]}/partial_movie_files/{scene}")
+    return any(any(folder.glob("*.mp4")) for folder in folders)
+
+
 def check_slides(record: Path, scene: str) -> list[dict]:
     """The slides of a manim-slides JSON, after checking each has a video and notes.
 
@@ -169,6 +182,7 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         str(paths["media"]),
         "--progress_bar",
         "none",
+        *([] if rendered_here_before(paths["media"], scene, quality) else ["--disable_caching"]),
         str(source),
         scene,
     ]

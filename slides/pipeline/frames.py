@@ -1,0 +1,169 @@
+"""Frames drawn with less repeated work, and the same pixels as manim's.
+
+Most animations on these slides fade whole slides in or out, or move a few things while the
+rest of the slide is redrawn unchanged. manim does the full work for every object on every
+frame; two parts of it repeat themselves:
+
+- **Paths.** Before Cairo fills an object, manim turns its points into a Cairo path in Python:
+  split it into subpaths, then one call per curve. An object whose points have not changed
+  since the previous frame (a fading, recolouring or waiting object) gets its previous path back
+  (``Camera.set_cairo_context_path``, on the flat 2D camera only; a 3D camera projects points
+  anew for every frame).
+- **Fades.** ``FadeIn`` and ``FadeOut`` are transforms: they copy the whole object twice, and on
+  every frame interpolate the points and colours of each of its parts between the two copies.
+  Without a shift or a scale the points stay where they are and only the opacities change, by
+  the same formula manim's interpolation uses; those fades set the opacities and nothing else.
+
+``tests/test_frames.py`` renders scenes both ways and compares every frame.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cairo
+import numpy as np
+from manim import Group, Mobject, VGroup, VMobject
+from manim.animation.fading import FadeIn, _Fade
+from manim.camera.camera import Camera
+
+_set_path = Camera.set_cairo_context_path
+_fade_begin = _Fade.begin
+_fade_interpolate = _Fade.interpolate_mobject
+
+# (fill, stroke, background stroke): the colour arrays whose alpha a fade changes.
+OPACITY_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
+
+class PathCache:
+    """The Cairo paths of the objects drawn in the previous frame and in this one."""
+
+    def __init__(self) -> None:
+        self.previous: dict[int, tuple[Any, ...]] = {}
+        self.current: dict[int, tuple[Any, ...]] = {}
+
+    def next_frame(self) -> None:
+        # Keep only what the last frame drew, so objects that left the slide are forgotten.
+        self.previous, self.current = self.current, {}
+
+    def lookup(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> Any:
+        key = id(vmobject)
+        entry = self.current.get(key) or self.previous.get(key)
+        if entry is None:
+            return None
+        points, context, entry_matrix, tolerance, path = entry
+        if (
+            context is not ctx
+            or entry_matrix != matrix
+            or tolerance != vmobject.tolerance_for_point_equality
+            or points.shape != vmobject.points.shape
+            or not np.array_equal(points, vmobject.points)
+        ):
+            return None
+        self.current[key] = entry
+        return path
+
+    def store(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> None:
+        self.current[id(vmobject)] = (
+            vmobject.points.copy(),
+            ctx,
+            matrix,
+            vmobject.tolerance_for_point_equality,
+            ctx.copy_path(),
+        )
+
+
+def _flat_camera(camera: Camera) -> bool:
+    return type(camera).transform_points_pre_display is Camera.transform_points_pre_display
+
+
+def set_cairo_context_path(self: Camera, ctx: cairo.Context, vmobject: VMobject) -> Camera:
+    """manim's, or the path it built for the same points in the previous frame."""
+    points = vmobject.points
+    if not _flat_camera(self) or len(points) == 0 or not np.isfinite(points).all():
+        return _set_path(self, ctx, vmobject)
+    cache: PathCache | None = getattr(self, "_course_paths", None)
+    if cache is None:
+        cache = self._course_paths = PathCache()  # type: ignore[attr-defined]
+    matrix: tuple[float, ...] = tuple(ctx.get_matrix())  # type: ignore[arg-type]
+    path = cache.lookup(vmobject, ctx, matrix)
+    if path is None:
+        _set_path(self, ctx, vmobject)
+        cache.store(vmobject, ctx, matrix)
+    else:
+        ctx.new_path()
+        ctx.append_path(path)
+    return self
+
+
+_capture = Camera.capture_mobjects
+
+
+def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
+    """manim's; each call draws one frame (or the still part of the frames to come), so the path
+    cache moves on to it."""
+    cache: PathCache | None = getattr(self, "_course_paths", None)
+    if cache is not None:
+        cache.next_frame()
+    _capture(self, *args, **kwargs)
+
+
+# Fades --------------------------------------------------------------------
+
+
+def plain_fade_parts(fade: _Fade) -> list[VMobject] | None:
+    """The parts whose opacities a fade changes, or None where it must run as manim's transform:
+    a shift, a target position, a scale, a lag between parts, or a part that is not a vector
+    object (an image, a point cloud)."""
+    if fade.point_target or np.any(fade.shift_vector) or fade.scale_factor != 1 or fade.lag_ratio != 0:
+        return None
+    parts: list[VMobject] = []
+    for member in fade.mobject.get_family():
+        if isinstance(member, VMobject):
+            if any(len(getattr(member, name)) == 0 for name in OPACITY_ARRAYS):
+                return None
+            parts.append(member)
+        elif type(member) not in (Group, Mobject, VGroup) or member.has_points():
+            return None
+    return parts
+
+
+def fade_begin(self: _Fade) -> None:
+    parts = plain_fade_parts(self)
+    self._course_opacities = None  # type: ignore[attr-defined]
+    if parts is None:
+        _fade_begin(self)
+        return
+    self._course_opacities = [  # type: ignore[attr-defined]
+        (part, [getattr(part, name)[:, 3].copy() for name in OPACITY_ARRAYS]) for part in parts
+    ]
+    # What Transform.begin sets, without its two copies: the start and the target are the
+    # object itself, at opacity 0 or at its own opacity.
+    self.target_mobject = self.target_copy = self.starting_mobject = self.mobject  # type: ignore[assignment]
+    if self.suspend_mobject_updating:
+        self.mobject.suspend_updating()
+    self.interpolate(0)
+
+
+def fade_interpolate_mobject(self: _Fade, alpha: float) -> None:
+    opacities = getattr(self, "_course_opacities", None)
+    if opacities is None:
+        _fade_interpolate(self, alpha)
+        return
+    # Animation.get_sub_alpha for one part and no lag, then manim's interpolate(start, end, a)
+    # of each alpha channel: (1 - a) * 0 + a * own for a fade in, (1 - a) * own + a * 0 out.
+    a = self.rate_func(float(np.clip(alpha, 0, 1)))
+    fading_in = isinstance(self, FadeIn)
+    for part, own in opacities:
+        for name, alphas in zip(OPACITY_ARRAYS, own):
+            rgbas = getattr(part, name).copy()
+            rgbas[:, 3] = a * alphas if fading_in else (1 - a) * alphas
+            setattr(part, name, rgbas)
+
+
+def install() -> None:
+    """Draw every frame of this process with the cached paths and the opacity-only fades."""
+    Camera.set_cairo_context_path = set_cairo_context_path  # type: ignore[method-assign, assignment]
+    Camera.capture_mobjects = capture_mobjects  # type: ignore[method-assign, assignment]
+    _Fade.begin = fade_begin  # type: ignore[method-assign, assignment]
+    _Fade.interpolate_mobject = fade_interpolate_mobject  # type: ignore[method-assign, assignment]
