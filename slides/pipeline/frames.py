@@ -19,6 +19,7 @@ frame; two parts of it repeat themselves:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import cairo
@@ -73,6 +74,11 @@ class PathCache:
         )
 
 
+# Each camera's cache, kept off the camera itself: manim hashes a camera's attributes to name
+# the videos of its animations, and a cache keyed by object ids would change those names.
+_PATHS: weakref.WeakKeyDictionary[Camera, PathCache] = weakref.WeakKeyDictionary()
+
+
 def _flat_camera(camera: Camera) -> bool:
     return type(camera).transform_points_pre_display is Camera.transform_points_pre_display
 
@@ -82,9 +88,9 @@ def set_cairo_context_path(self: Camera, ctx: cairo.Context, vmobject: VMobject)
     points = vmobject.points
     if not _flat_camera(self) or len(points) == 0 or not np.isfinite(points).all():
         return _set_path(self, ctx, vmobject)
-    cache: PathCache | None = getattr(self, "_course_paths", None)
+    cache = _PATHS.get(self)
     if cache is None:
-        cache = self._course_paths = PathCache()  # type: ignore[attr-defined]
+        cache = _PATHS[self] = PathCache()
     matrix: tuple[float, ...] = tuple(ctx.get_matrix())  # type: ignore[arg-type]
     path = cache.lookup(vmobject, ctx, matrix)
     if path is None:
@@ -102,7 +108,7 @@ _capture = Camera.capture_mobjects
 def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
     """manim's; each call draws one frame (or the still part of the frames to come), so the path
     cache moves on to it."""
-    cache: PathCache | None = getattr(self, "_course_paths", None)
+    cache = _PATHS.get(self)
     if cache is not None:
         cache.next_frame()
     _capture(self, *args, **kwargs)

@@ -1,0 +1,145 @@
+"""The course's render process draws the same frames as manim, and encodes them as it says.
+
+``slides.pipeline.frames`` reuses paths and runs plain fades as opacity changes; a scene that
+exercises both, and the cases that must fall back to manim's own code (fades with a shift or a
+scale, a fade with a lag, an image in a faded group, a transform), is rendered frame by frame
+as PNGs by plain manim and by the course's process, and every frame compared.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from slides.pipeline.catalog import ROOT
+from tests.conftest import user_env
+
+SCENE = """
+import numpy as np
+from manim import *
+
+class Exercise(Scene):
+    def construct(self):
+        title = Text("Fades and moves", font_size=40).to_edge(UP)
+        box = Square(1.5, fill_opacity=0.5, stroke_opacity=0.7).shift(2 * LEFT)
+        ring = Circle(0.8, color=RED, fill_opacity=0.3).shift(2 * RIGHT)
+        ring.set_stroke(opacity=[0.2, 1.0])
+        words = VGroup(*(Text(w, font_size=28) for w in ("one", "two", "three"))).arrange(DOWN)
+        words[1].set_opacity(0.4)
+        picture = ImageMobject(np.uint8([[0, 128, 255], [255, 128, 0]] * 3)).scale(20).shift(DOWN)
+        self.play(FadeIn(title), FadeIn(box), run_time=0.5)
+        self.play(FadeIn(words, shift=0.3 * UP), FadeIn(ring, scale=1.5), run_time=0.5)
+        self.play(box.animate.shift(RIGHT), FadeOut(words), run_time=0.5)
+        self.play(FadeIn(Group(picture, Dot())), Transform(ring, Triangle()), run_time=0.5)
+        self.play(FadeOut(title, box), FadeIn(words, lag_ratio=0.5), run_time=0.5)
+        self.play(FadeOut(Group(picture, ring, words)), run_time=0.5)
+"""
+
+RUN = """
+import json, sys
+from manim.__main__ import main
+used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0}
+if sys.argv[1] == "course":
+    from slides.pipeline import frames
+    from slides.pipeline.manim_run import use_course_preset
+    lookup, parts = frames.PathCache.lookup, frames.plain_fade_parts
+    def counted_lookup(*args):
+        path = lookup(*args)
+        used["paths reused"] += path is not None
+        return path
+    def counted_parts(fade):
+        found = parts(fade)
+        used["opacity fades" if found is not None else "transform fades"] += 1
+        return found
+    frames.PathCache.lookup, frames.plain_fade_parts = counted_lookup, counted_parts
+    use_course_preset()
+main(args=sys.argv[2:], prog_name="manim", standalone_mode=False)
+print(json.dumps(used))
+"""
+
+
+def _render(tmp_path: Path, how: str, *args: str) -> tuple[Path, dict[str, int]]:
+    media = tmp_path / how
+    scene = tmp_path / "exercise.py"
+    scene.write_text(SCENE, encoding="utf-8")
+    command = [sys.executable, "-c", RUN, how, "render", "-ql", "--disable_caching", "--media_dir", str(media)]
+    result = subprocess.run(
+        [*command, *args, str(scene), "Exercise"], cwd=ROOT, capture_output=True, text=True, env=user_env()
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return media, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _frames(media: Path) -> list[np.ndarray]:
+    files = sorted((media / "images").rglob("*.png"))
+    return [np.asarray(Image.open(f).convert("RGBA"), dtype=np.int16) for f in files]
+
+
+@pytest.mark.slow
+def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
+    plain_media, _ = _render(tmp_path, "plain", "--format", "png")
+    course_media, used = _render(tmp_path, "course", "--format", "png")
+    # Both ways were taken: plain fades, fades that need manim's transform, reused paths.
+    assert used["opacity fades"] >= 4 and used["transform fades"] >= 4, used
+    assert used["paths reused"] > 100, used
+    plain, course = _frames(plain_media), _frames(course_media)
+    assert len(plain) == len(course) > 40
+    worst, changed = 0, 0
+    for before, after in zip(plain, course):
+        difference = np.abs(before - after).max(axis=2)
+        worst = max(worst, int(difference.max()))
+        changed += int((difference > 0).sum())
+    pixels = sum(frame.shape[0] * frame.shape[1] for frame in plain)
+    # A colour that manim interpolates between two equal values can come out one unit of
+    # floating-point rounding away; nothing else may differ.
+    assert worst <= 1, f"a pixel differs by {worst} grey levels"
+    assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
+    # The frames compared are not blank (only a fade's very first frame may be).
+    assert sum(int(frame[..., :3].max() > 0) for frame in course) >= len(course) - 1
+
+
+@pytest.mark.slow
+def test_course_videos_carry_the_encoder_settings(tmp_path: Path) -> None:
+    media, _ = _render(tmp_path, "course")
+    (video,) = (media / "videos").rglob("Exercise.mp4")
+    # x264 writes the options it encoded with into the stream itself.
+    data = video.read_bytes()
+    start = data.index(b"x264 - core")
+    options = data[start : data.index(b"\x00", start)].decode("ascii", "replace")
+    for option in ("me=dia", "subme=1", "threads=1", "crf=23.0"):
+        assert option in options.split(), f"{option} not in {options}"
+
+
+def _pipeline_render(build: Path, scene: str) -> None:
+    command = [sys.executable, "-m", "slides.pipeline", "--build", str(build), "render", scene, "--quality", "l"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=user_env(), timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (build / "slides" / f"{scene}.json").unlink()  # so that the next call renders again
+
+
+@pytest.mark.slow
+def test_first_render_skips_animation_hashes_and_later_ones_reuse_animations(tmp_path: Path) -> None:
+    scene = "TorchNumber"
+    build = tmp_path / "build"
+
+    def videos() -> dict[str, int]:
+        files = (build / "media" / scene).rglob("partial_movie_files/*/*.mp4")
+        return {p.name: p.stat().st_mtime_ns for p in files}
+
+    _pipeline_render(build, scene)
+    first = videos()
+    assert first and all(name.startswith("uncached_") for name in first), first
+    _pipeline_render(build, scene)
+    hashed = {name: mtime for name, mtime in videos().items() if not name.startswith("uncached_")}
+    assert len(hashed) == len(first)
+    # Nothing changed in the scene: the third render reuses every animation, writing none.
+    _pipeline_render(build, scene)
+    assert {name: mtime for name, mtime in videos().items() if not name.startswith("uncached_")} == hashed
+    timing = json.loads((build / "timings" / f"{scene}.json").read_text())
+    assert timing["video_s"] > 0
