@@ -7,12 +7,13 @@ frame; two parts of it repeat themselves:
 - **Paths.** Before Cairo fills an object, manim turns its points into a Cairo path in Python:
   split it into subpaths, then one call per curve. An object whose points have not changed
   since the previous frame (a fading, recolouring or waiting object) gets its previous path back
-  (``Camera.set_cairo_context_path``, on the flat 2D camera only; a 3D camera projects points
-  anew for every frame).
+  (``Camera.set_cairo_context_path``, for what a camera draws without projecting it: everything
+  on the flat 2D camera, the titles fixed in the frame of a 3D one).
 - **Fades.** ``FadeIn`` and ``FadeOut`` are transforms: they copy the whole object twice, and on
   every frame interpolate the points and colours of each of its parts between the two copies.
-  Without a shift or a scale the points stay where they are and only the opacities change, by
-  the same formula manim's interpolation uses; those fades set the opacities and nothing else.
+  Without a scale, the copy differs from the object only in its opacities and, for a fade with
+  a shift, by one offset; those fades set the opacities and move the points by the same
+  formula manim's interpolation uses, and copy nothing.
 
 ``tests/test_frames.py`` renders scenes both ways and compares every frame.
 """
@@ -79,14 +80,19 @@ class PathCache:
 _PATHS: weakref.WeakKeyDictionary[Camera, PathCache] = weakref.WeakKeyDictionary()
 
 
-def _flat_camera(camera: Camera) -> bool:
-    return type(camera).transform_points_pre_display is Camera.transform_points_pre_display
+def _drawn_as_given(camera: Camera, vmobject: VMobject) -> bool:
+    """Whether the camera draws the object's points as they are: a flat camera's objects, and a
+    3D camera's objects fixed in the frame (titles, captions); other points a 3D camera projects
+    anew for every frame."""
+    if type(camera).transform_points_pre_display is Camera.transform_points_pre_display:
+        return True
+    return vmobject in getattr(camera, "fixed_in_frame_mobjects", ())
 
 
 def set_cairo_context_path(self: Camera, ctx: cairo.Context, vmobject: VMobject) -> Camera:
     """manim's, or the path it built for the same points in the previous frame."""
     points = vmobject.points
-    if not _flat_camera(self) or len(points) == 0 or not np.isfinite(points).all():
+    if len(points) == 0 or not _drawn_as_given(self, vmobject) or not np.isfinite(points).all():
         return _set_path(self, ctx, vmobject)
     cache = _PATHS.get(self)
     if cache is None:
@@ -118,10 +124,10 @@ def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
 
 
 def plain_fade_parts(fade: _Fade) -> list[VMobject] | None:
-    """The parts whose opacities a fade changes, or None where it must run as manim's transform:
-    a shift, a target position, a scale, a lag between parts, or a part that is not a vector
-    object (an image, a point cloud)."""
-    if fade.point_target or np.any(fade.shift_vector) or fade.scale_factor != 1 or fade.lag_ratio != 0:
+    """The parts whose opacities (and positions) a fade changes, or None where it must run as
+    manim's transform: a scale, a lag between parts, or a part that is not a vector object (an
+    image, a point cloud)."""
+    if fade.scale_factor != 1 or fade.lag_ratio != 0:
         return None
     parts: list[VMobject] = []
     for member in fade.mobject.get_family():
@@ -134,15 +140,32 @@ def plain_fade_parts(fade: _Fade) -> list[VMobject] | None:
     return parts
 
 
+def _fade_offset(fade: _Fade) -> np.ndarray:
+    """Where manim's faded copy sits relative to the object: before a fade in (shifted back, or to
+    the target position), after a fade out (shifted on)."""
+    shift = np.asarray(fade.shift_vector, dtype=float)
+    return -shift if isinstance(fade, FadeIn) and not fade.point_target else shift
+
+
 def fade_begin(self: _Fade) -> None:
     parts = plain_fade_parts(self)
-    self._course_opacities = None  # type: ignore[attr-defined]
+    self._course_fade = None  # type: ignore[attr-defined]
     if parts is None:
         _fade_begin(self)
         return
-    self._course_opacities = [  # type: ignore[attr-defined]
-        (part, [getattr(part, name)[:, 3].copy() for name in OPACITY_ARRAYS]) for part in parts
-    ]
+    offset = _fade_offset(self)
+    moves = bool(np.any(offset))
+    self._course_fade = (  # type: ignore[attr-defined]
+        offset if moves else None,
+        [
+            (
+                part,
+                [getattr(part, name)[:, 3].copy() for name in OPACITY_ARRAYS],
+                part.points.copy() if moves else None,
+            )
+            for part in parts
+        ],
+    )
     # What Transform.begin sets, without its two copies: the start and the target are the
     # object itself, at opacity 0 or at its own opacity.
     self.target_mobject = self.target_copy = self.starting_mobject = self.mobject  # type: ignore[assignment]
@@ -152,19 +175,24 @@ def fade_begin(self: _Fade) -> None:
 
 
 def fade_interpolate_mobject(self: _Fade, alpha: float) -> None:
-    opacities = getattr(self, "_course_opacities", None)
-    if opacities is None:
+    fade = getattr(self, "_course_fade", None)
+    if fade is None:
         _fade_interpolate(self, alpha)
         return
+    offset, parts = fade
     # Animation.get_sub_alpha for one part and no lag, then manim's interpolate(start, end, a)
-    # of each alpha channel: (1 - a) * 0 + a * own for a fade in, (1 - a) * own + a * 0 out.
+    # of each alpha channel: (1 - a) * 0 + a * own for a fade in, (1 - a) * own + a * 0 out;
+    # and of the points, between the object's and its copy's, the offset apart.
     a = self.rate_func(float(np.clip(alpha, 0, 1)))
     fading_in = isinstance(self, FadeIn)
-    for part, own in opacities:
+    now = None if offset is None else ((1 - a) if fading_in else a) * offset
+    for part, own, points in parts:
         for name, alphas in zip(OPACITY_ARRAYS, own):
             rgbas = getattr(part, name).copy()
             rgbas[:, 3] = a * alphas if fading_in else (1 - a) * alphas
             setattr(part, name, rgbas)
+        if now is not None:
+            part.points = points + now
 
 
 def install() -> None:
