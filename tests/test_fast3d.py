@@ -54,7 +54,15 @@ def test_turned_surfaces_look_the_same(record, angle: float) -> None:  # type: i
         assert our_s < manim_s / 3
 
 
-def test_surfaces_being_drawn_look_the_same(record) -> None:  # type: ignore[no-untyped-def]
+def test_surfaces_being_drawn_look_the_same(record, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    sizes: list[int] = []
+    prepare = SurfaceCamera._prepare_size
+
+    def counted(camera: SurfaceCamera, faces: list, rot: np.ndarray) -> dict:
+        sizes.extend(len(face.points) for face in faces)
+        return prepare(camera, faces, rot)
+
+    monkeypatch.setattr(SurfaceCamera, "_prepare_size", counted)
     with tempconfig({"pixel_width": 640, "pixel_height": 360}):
         shown = scene.landscape_surfaces(record)
         animations = [Create(surface, lag_ratio=0.01) for surface in shown]
@@ -64,6 +72,8 @@ def test_surfaces_being_drawn_look_the_same(record) -> None:  # type: ignore[no-
             for animation in animations:
                 animation.interpolate(alpha)
             assert_same_picture(frame(SurfaceCamera, shown)[0], frame(ThreeDCamera, shown)[0])
+    # Faces part drawn (one, two or three of their four curves) took the prepared path too.
+    assert {4, 8, 12} <= set(sizes), sorted(set(sizes))
 
 
 def test_spin_goes_through_rotates_frames(record) -> None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,10 @@ its depth, its two corner normals and shaded colours, one face at a time, and fi
 with a gradient between its corners; at 1080p60 a turning surface of a few hundred faces spends
 almost all its render time there. ``SurfaceCamera`` does the same arithmetic for all the plain
 faces of a frame at once with numpy (manim's projection, depth order and shading formulas) and
-paints each face in the mean of its two shaded corners; anything else (text, partly drawn faces)
-goes through manim's own code. ``tests/test_fast3d.py`` measures the difference in pixels.
+paints each face in the mean of its two shaded corners, also while ``Create`` draws it (a face of
+one, two or three curves); a face whose edges are straight lines is drawn as a polygon. Anything
+else (text, degenerate faces) goes through manim's own code. ``tests/test_fast3d.py`` measures the
+difference in pixels.
 
 ``Spin`` turns a mobject about an axis like ``Rotate`` (the same frames: each is the start rotated
 by the eased fraction of the angle) with one matrix product per frame instead of interpolating
@@ -19,19 +21,15 @@ from typing import Any, Self
 
 import cairo
 import numpy as np
-from manim import OUT, TAU, Animation, Mobject, ThreeDCamera, VMobject
+from manim import OUT, TAU, UP, Animation, Mobject, ThreeDCamera, VMobject
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP, Camera
 from manim.constants import CapStyleType, LineJointType
 from manim.utils.space_ops import rotation_matrix
 
-# A face of manim's Surface: one closed path of four cubic curves.
+# A face of manim's Surface: one closed path of four cubic curves; while ``Create`` draws it,
+# the first one, two or three of them.
 FACE_POINTS = 16
-# Indices manim's 3D shading reads (manim.mobject.three_d.three_d_utils): the start corner is
-# point 0 and the end corner ((n - 1) // 6) * 3; each corner's normal comes from the anchors
-# three points before and after it, wrapping around the path.
-START, END = 0, ((FACE_POINTS - 1) // 6) * 3
-START_NEIGHBOURS = (3, FACE_POINTS - 4)
-END_NEIGHBOURS = (END + 3, END - 3)
+FACE_SIZES = (4, 8, 12, FACE_POINTS)
 NORMAL_TOLERANCE = 1e-6  # manim.utils.space_ops.get_unit_normal's
 
 
@@ -44,6 +42,17 @@ def _unit_normals(v1: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray, np.ndarra
         length = np.sqrt((cross * cross).sum(axis=1))
         ordinary &= length > NORMAL_TOLERANCE
         return cross / length[:, None], ordinary
+
+
+def _corner_normals(points: np.ndarray, corner: int) -> tuple[np.ndarray, np.ndarray]:
+    """``get_3d_vmob_unit_normal`` at ``corner`` for rows of faces of one size: from the anchors
+    three points before and after it, wrapping around the path; UP for a face of one curve."""
+    size = points.shape[1]
+    if size // 4 * 2 <= 2:  # two anchors
+        return np.tile(UP, (len(points), 1)).astype(float), np.ones(len(points), dtype=bool)
+    before = corner - 3 if corner > 2 else size - 4
+    after = corner + 3 if corner < size - 3 else 3
+    return _unit_normals(points[:, after] - points[:, corner], points[:, before] - points[:, corner])
 
 
 def _shaded(rgb: np.ndarray, corner: np.ndarray, normal: np.ndarray, light: np.ndarray) -> np.ndarray:
@@ -63,10 +72,10 @@ def _close(a: np.ndarray, b: np.ndarray, atol: float) -> np.ndarray:
 
 
 def _straight_edges(flat: np.ndarray) -> np.ndarray:
-    """For each face (rows of 16 projected points), whether each of its four cubic curves is the
-    line between its ends: both handles on that line, between the ends (a surface's faces are
-    built from corners, and a projection keeps lines straight)."""
-    curves = flat.reshape(len(flat), 4, 4, 2)
+    """For each face (rows of projected points, four per curve), whether each of its cubic curves
+    is the line between its ends: both handles on that line, between the ends (a surface's faces
+    are built from corners, and a projection keeps lines straight)."""
+    curves = flat.reshape(len(flat), -1, 4, 2)
     start, end = curves[:, :, :1], curves[:, :, 3:]
     along = end - start
     length2 = (along * along).sum(axis=-1)
@@ -77,6 +86,9 @@ def _straight_edges(flat: np.ndarray) -> np.ndarray:
     on_line = np.abs(cross) <= 1e-9 * scale
     between = (dot >= -1e-9 * scale) & (dot <= length2 * (1 + 1e-9))
     return (on_line & between).all(axis=(1, 2))
+
+
+_FACE_SHAPES = {(size, 3) for size in FACE_SIZES}
 
 
 class SurfaceCamera(ThreeDCamera):
@@ -96,7 +108,7 @@ class SurfaceCamera(ThreeDCamera):
         return (
             isinstance(mob, VMobject)
             and getattr(mob, "shade_in_3d", False)
-            and mob.points.shape == (FACE_POINTS, 3)
+            and mob.points.shape in _FACE_SHAPES
             and mob.get_background_image() is None
             and mob.get_stroke_width(background=True) == 0
             and len(mob.get_fill_rgbas()) == 1
@@ -126,7 +138,19 @@ class SurfaceCamera(ThreeDCamera):
 
     def _prepare(self, faces: list[VMobject], rot: np.ndarray) -> dict[int, float]:
         """Depth keys of the faces, and for each drawable face its path and its two gradients."""
-        points = np.stack([f.points for f in faces])  # (faces, 16, 3)
+        keys: dict[int, float] = {}
+        for size in FACE_SIZES:
+            group = [f for f in faces if len(f.points) == size]
+            if group:
+                keys.update(self._prepare_size(group, rot))
+        return keys
+
+    def _prepare_size(self, faces: list[VMobject], rot: np.ndarray) -> dict[int, float]:
+        """``_prepare`` for faces of one number of points."""
+        points = np.stack([f.points for f in faces])  # (faces, size, 3)
+        size = points.shape[1]
+        # manim's start and end corners (get_3d_vmob_start_corner_index, ..._end_corner_index).
+        start, end = 0, ((size - 1) // 6) * 3
         centres = (points.min(axis=1) + points.max(axis=1)) / 2
         depth = centres @ rot.T[:, 2]
         keys = {id(f): float(d) for f, d in zip(faces, depth)}
@@ -134,15 +158,11 @@ class SurfaceCamera(ThreeDCamera):
         flat = self.project_points(points.reshape(-1, 3)).reshape(points.shape)
         atol = faces[0].tolerance_for_point_equality
         joined = np.ones(len(faces), dtype=bool)
-        for boundary in range(4, FACE_POINTS, 4):
+        for boundary in range(4, size, 4):
             joined &= _close(flat[:, boundary - 1], flat[:, boundary], atol)
         closed = _close(flat[:, 0], flat[:, -1], atol)
-        start_normal, ok_start = _unit_normals(
-            points[:, START_NEIGHBOURS[0]] - points[:, START], points[:, START_NEIGHBOURS[1]] - points[:, START]
-        )
-        end_normal, ok_end = _unit_normals(
-            points[:, END_NEIGHBOURS[0]] - points[:, END], points[:, END_NEIGHBOURS[1]] - points[:, END]
-        )
+        start_normal, ok_start = _corner_normals(points, start)
+        end_normal, ok_end = _corner_normals(points, end)
         drawable = joined & ok_start & ok_end & np.isfinite(points).all(axis=(1, 2))
         light = self.light_source.points[0]
         # manim shades each corner and paints a linear gradient between them; each paint here
@@ -157,7 +177,7 @@ class SurfaceCamera(ThreeDCamera):
         for paint in (0, 1):
             corners = [
                 _shaded(rgbas[:, paint, :3], points[:, i], n, light)
-                for i, n in ((START, start_normal), (END, end_normal))
+                for i, n in ((start, start_normal), (end, end_normal))
             ]
             colours[:, paint, :3] = ((corners[0] + corners[1]) / 2)[:, ::-1]
         colours[:, :, 3] = rgbas[:, :, 3]
@@ -167,7 +187,7 @@ class SurfaceCamera(ThreeDCamera):
         straight = _straight_edges(flat[:, :, :2])
         paths = flat[:, :, :2].reshape(len(faces), -1).tolist()
         # The first point and each curve's end: the polygon of a face whose edges are straight.
-        ends = flat[:, [0, *range(3, FACE_POINTS, 4)], :2].reshape(len(faces), -1).tolist()
+        ends = flat[:, [0, *range(3, size, 4)], :2].reshape(len(faces), -1).tolist()
         straight_list = straight.tolist()
         colour_lists = colours.tolist()
         closed_list = closed.tolist()
@@ -196,7 +216,7 @@ class SurfaceCamera(ThreeDCamera):
             for i in range(2, len(xy), 2):
                 ctx.line_to(xy[i], xy[i + 1])
         else:
-            for i in range(2, 2 * FACE_POINTS, 8):
+            for i in range(2, len(xy), 8):
                 ctx.curve_to(*xy[i : i + 6])
         if closed:
             ctx.close_path()
