@@ -182,6 +182,9 @@ def render(scene: str, quality: str, build: Path, position: str) -> None:
         str(paths["media"]),
         "--progress_bar",
         "none",
+        # No request to PyPI after each render: it waits up to 10 s on a slow network, and the
+        # newer manim it suggests breaks manim-slides (see pyproject.toml).
+        "--silent",
         *([] if rendered_here_before(paths["media"], scene, quality) else ["--disable_caching"]),
         str(source),
         scene,
