@@ -1,4 +1,4 @@
-"""The course's render process draws the same frames as manim, and encodes them as it says.
+"""The course's render process draws the same frames as manim.
 
 ``slides.pipeline.frames`` reuses paths and runs plain fades as opacity changes; a scene that
 exercises both (fades with and without a shift or a target position), and the cases that must
@@ -104,18 +104,6 @@ def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
     # The frames compared are not blank (only a fade's very first frame may be).
     assert sum(int(frame[..., :3].max() > 0) for frame in course) >= len(course) - 1
-
-
-@pytest.mark.slow
-def test_course_videos_carry_the_encoder_settings(tmp_path: Path) -> None:
-    media, _ = _render(tmp_path, "course")
-    (video,) = (media / "videos").rglob("Exercise.mp4")
-    # x264 writes the options it encoded with into the stream itself.
-    data = video.read_bytes()
-    start = data.index(b"x264 - core")
-    options = data[start : data.index(b"\x00", start)].decode("ascii", "replace")
-    for option in ("me=dia", "subme=1", "threads=1", "crf=23.0"):
-        assert option in options.split(), f"{option} not in {options}"
 
 
 def _pipeline_render(build: Path, scene: str) -> None:

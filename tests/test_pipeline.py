@@ -187,7 +187,11 @@ def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_p
     for line in process.stdout:
         if "TorchNumber: rendering" in line:
             break
-    time.sleep(1.5)
+    # Interrupt once manim has written its first animation, well before the scene ends.
+    deadline = time.monotonic() + 120
+    while not any((build / "media" / "TorchNumber").rglob("partial_movie_files/*/*.mp4")):
+        assert time.monotonic() < deadline and process.poll() is None, "the render never started writing"
+        time.sleep(0.05)
 
     os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)
