@@ -38,6 +38,7 @@ class Exercise(Scene):
         self.play(FadeIn(words, shift=0.3 * UP), FadeIn(ring, scale=1.5), run_time=0.5)
         self.play(box.animate.shift(RIGHT), FadeOut(words), run_time=0.5)
         self.play(FadeIn(Group(picture, Dot())), Transform(ring, Triangle()), run_time=0.5)
+        self.wait(0.5)
         self.play(FadeOut(title, shift=0.5 * UP), FadeOut(box, target_position=ORIGIN), run_time=0.5)
         self.play(FadeIn(title, target_position=3 * RIGHT), FadeIn(words, lag_ratio=0.5), run_time=0.5)
         self.play(FadeOut(Group(picture, ring, words)), FadeOut(title), run_time=0.5)
@@ -104,6 +105,23 @@ def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
     # The frames compared are not blank (only a fade's very first frame may be).
     assert sum(int(frame[..., :3].max() > 0) for frame in course) >= len(course) - 1
+
+
+def _video_timestamps(media: Path) -> list[int]:
+    import av
+
+    (video,) = (media / "videos").rglob("Exercise.mp4")
+    with av.open(str(video)) as container:
+        return [frame.pts for frame in container.decode(video=0)]
+
+
+@pytest.mark.slow
+def test_course_videos_hold_every_frame_of_manims(tmp_path: Path) -> None:
+    # A wait holds one frame for many: each repeat is encoded as a frame of its own.
+    plain = _video_timestamps(_render(tmp_path, "plain")[0])
+    course = _video_timestamps(_render(tmp_path, "course")[0])
+    assert len(course) == len(plain) > 40
+    assert course == sorted(set(course))
 
 
 def _pipeline_render(build: Path, scene: str) -> None:

@@ -13,9 +13,9 @@ drawing most slides. The course keeps crf 23 and changes how hard x264 searches:
   encodes on manim's encoder thread, so a second core is already busy, and x264's frame threads
   only add their own overhead.
 
-A frame also reaches the encoder with one copy instead of two: manim copies the camera's pixels
-into a new array and the encoder thread copies that array into a video frame; here the main
-thread copies the pixels into the video frame directly.
+A frame also reaches the encoder without a copy: manim copies the camera's pixels into a new
+array, the encoder thread copies that array into a video frame and converts it to YUV 4:2:0;
+here the main thread converts straight from the camera's pixels, and queues the result.
 
     python -m slides.pipeline.manim_run render -qh <file> <Scene>
 """
@@ -56,7 +56,7 @@ def open_partial_movie_stream(self: SceneFileWriter, *args: Any, **kwargs: Any) 
 
 
 def render(self: CairoRenderer, scene: Any, time: float, moving_mobjects: Any = None) -> None:
-    """manim's ``CairoRenderer.render`` without its copy: the frame is copied once, on hand-off."""
+    """manim's ``CairoRenderer.render`` without its copy: ``put`` converts the pixels as they are."""
     self.update_frame(scene, moving_mobjects)
     self.add_frame(self.camera.pixel_array)
 
@@ -83,8 +83,10 @@ def _reformatter(job: _PartialMovieEncodeJob) -> VideoReformatter:
 
 
 def encode_and_write_frame(self: _PartialMovieEncodeJob, frame: Any, num_frames: int) -> None:
-    """Encode one queued frame ``num_frames`` times."""
+    """Encode one queued frame ``num_frames`` times (a still frame held by ``wait``); the encoder
+    stamps a frame without a timestamp with the next one, so each repeat gets its own."""
     for _ in range(num_frames):
+        frame.pts = None
         for packet in self.stream.encode(frame):  # type: ignore[attr-defined]
             self.container.mux(packet)
 
