@@ -125,9 +125,9 @@ def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
 
 def plain_fade_parts(fade: _Fade) -> list[VMobject] | None:
     """The parts whose opacities (and positions) a fade changes, or None where it must run as
-    manim's transform: a scale, a lag between parts, or a part that is not a vector object (an
-    image, a point cloud)."""
-    if fade.scale_factor != 1 or fade.lag_ratio != 0:
+    manim's transform: a scale, a lag between parts, a shift along an arc, or a part that is not
+    a vector object (an image, a point cloud)."""
+    if fade.scale_factor != 1 or fade.lag_ratio != 0 or fade.path_arc != 0:
         return None
     parts: list[VMobject] = []
     for member in fade.mobject.get_family():
