@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from manim import DOWN, UP, Mobject, Text
+from manim import DOWN, UP, Mobject, Text, config
 from manim_slides.slide.manim import Slide, ThreeDSlide
 
 from slides import theme
@@ -16,6 +16,8 @@ from slides.onscreen import description, description_text, layout_problems, onsc
 # The build sets this to a per-scene folder; a scene rendered by hand lands in build/scratch.
 RENDER_DIR_ENV = "LECTURE_RENDER_DIR"
 REVERSE_ENV = "LECTURE_REVERSE"
+# Frames a slide's video holds its final state for.
+FINAL_FRAMES = 1
 _SCRATCH = Path(__file__).resolve().parent.parent / "build" / "scratch"
 
 
@@ -35,6 +37,10 @@ class LectureSlide(Slide):
         kwargs.setdefault("output_folder", folder)
         theme.apply()
         super().__init__(*args, **kwargs)
+        # manim draws an animation's frames up to, not including, its end: a slide's video would
+        # stop one frame short of its last state (a title's last letter half written, in the
+        # PDF too). manim-slides' wait between slides adds that frame; loops do not get it.
+        self.wait_time_between_slides = FINAL_FRAMES / config.frame_rate
         # One entry per slide, in the order manim-slides records them.
         self._slide_texts: list[dict[str, Any]] = []
         self._pictures: list[str] = []
@@ -57,6 +63,9 @@ class LectureSlide(Slide):
 
     def _add_last_slide(self) -> None:
         if not (self._slides and self._current_animation == self._slides[-1].end_animation):
+            # manim-slides waits between slides, not after the last one.
+            if not self._base_slide_config.loop:
+                self.wait(self.wait_time_between_slides)
             self._end_slide()
         super()._add_last_slide()
 
