@@ -155,7 +155,8 @@ class WeightSwapSymmetry(LectureSlide):
         first, second = data.swapped_units
         self.next_slide(
             notes=f"Now exchange units {first + 1} and {second + 1}: their incoming weights, biases and "
-            "outgoing weights trade places. Follow the colours. The network computes exactly the same "
+            "outgoing weights trade places: in the diagram the two units swap positions with their "
+            "edges, and in the table their rows swap. The network computes exactly the same "
             "outputs, so the loss is the same, yet the weight vector is a different point."
         )
         a, b = self.hidden_names[first], self.hidden_names[second]
