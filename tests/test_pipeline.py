@@ -188,6 +188,9 @@ def test_interrupted_render_leaves_no_finished_file(built_deck: BuiltDeck, tmp_p
         text=True,
         start_new_session=True,
         env=user_env(),
+        # A shell starts background jobs with interrupts ignored, and that is inherited: give the
+        # build the disposition of a terminal's foreground job, which a user's Ctrl-C reaches.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     for line in process.stdout:
