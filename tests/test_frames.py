@@ -1,10 +1,12 @@
 """The course's render process draws the same frames as manim.
 
-``slides.pipeline.frames`` reuses paths and runs plain fades as opacity changes; a scene that
-exercises both (fades with and without a shift or a target position), and the cases that must
-fall back to manim's own code (a fade with a scale, a lag or an arc, an image in a faded group,
-a transform), is rendered frame by frame as PNGs by plain manim and by the course's process, and
-every frame compared.
+``slides.pipeline.frames`` reuses paths, runs plain fades as opacity changes and redraws only
+the rows that moving objects cover; a scene that exercises all three (fades with and without a
+shift or a target position, thick mitred strokes and an image moving up and down), and the cases
+that must fall back to manim's own code (a fade with a scale, a lag or an arc, an image in a
+faded group, a transform), is rendered frame by frame as PNGs by plain manim and by the course's
+process, and every frame compared. Its video, whose frames are converted only where rows
+changed, is compared with one converted whole.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Exercise(Scene):
         words = VGroup(*(Text(w, font_size=28) for w in ("one", "two", "three"))).arrange(DOWN)
         words[1].set_opacity(0.4)
         picture = ImageMobject(np.uint8([[0, 128, 255], [255, 128, 0]] * 3)).scale(20).shift(DOWN)
+        # A still backdrop whose every row differs from the next, behind everything.
+        backdrop = np.random.default_rng(0).integers(0, 70, (160, 4, 3), dtype=np.uint8)
+        self.add(ImageMobject(backdrop).stretch_to_fit_width(config.frame_width).stretch_to_fit_height(config.frame_height))
         self.play(FadeIn(title), FadeIn(box), run_time=0.5)
         self.play(FadeIn(words, shift=0.3 * UP), FadeIn(ring, scale=1.5), run_time=0.5)
         self.play(box.animate.shift(RIGHT), FadeOut(words), run_time=0.5)
@@ -44,15 +49,22 @@ class Exercise(Scene):
         self.play(FadeOut(title, shift=0.5 * UP), FadeOut(box, target_position=ORIGIN), run_time=0.5)
         self.play(FadeIn(title, target_position=3 * RIGHT), FadeIn(words, lag_ratio=0.5), run_time=0.5)
         self.play(FadeOut(Group(picture, ring, words)), FadeOut(title), run_time=0.5)
+        star = Star(7, outer_radius=1.2, inner_radius=0.25, stroke_width=24).to_edge(UP, buff=0.1)
+        self.play(FadeIn(star), picture.animate.to_edge(DOWN, buff=0), run_time=0.5)
+        self.play(star.animate.to_edge(DOWN, buff=0.05).rotate(0.4), run_time=0.5)
+        self.play(star.animate.shift(4 * UP), picture.animate.shift(3 * UP).scale(0.5), run_time=0.5)
 """
 
 RUN = """
 import json, sys
 from manim.__main__ import main
-used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0}
-if sys.argv[1] == "course":
-    from slides.pipeline import frames
+used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0, "rows redrawn": 0, "rows converted": 0}
+if sys.argv[1].startswith("course"):
+    from manim.renderer.cairo_renderer import CairoRenderer
+    from slides.pipeline import frames, manim_run
     from slides.pipeline.manim_run import use_course_preset
+    if sys.argv[1] == "course-whole":
+        frames.drawn_rows = lambda camera, drawn: None
     lookup, parts = frames.PathCache.lookup, frames.plain_fade_parts
     def counted_lookup(*args):
         path = lookup(*args)
@@ -63,7 +75,17 @@ if sys.argv[1] == "course":
         used["opacity fades" if found is not None else "transform fades"] += 1
         return found
     frames.PathCache.lookup, frames.plain_fade_parts = counted_lookup, counted_parts
+    convert_rows = manim_run._convert_rows
+    def counted_convert_rows(*args):
+        used["rows converted"] += 1
+        return convert_rows(*args)
+    manim_run._convert_rows = counted_convert_rows
     use_course_preset()
+    update_frame = CairoRenderer.update_frame
+    def counted_update_frame(renderer, *args, **kwargs):
+        update_frame(renderer, *args, **kwargs)
+        used["rows redrawn"] += frames._ROWS[renderer.camera].changed is not None
+    CairoRenderer.update_frame = counted_update_frame
 main(args=sys.argv[2:], prog_name="manim", standalone_mode=False)
 print(json.dumps(used))
 """
@@ -93,6 +115,7 @@ def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     # Both ways were taken: plain fades, fades that need manim's transform, reused paths.
     assert used["opacity fades"] >= 8 and used["transform fades"] >= 6, used
     assert used["paths reused"] > 100, used
+    assert used["rows redrawn"] > 20, used
     plain, course = _frames(plain_media), _frames(course_media)
     assert len(plain) == len(course) > 40
     worst, changed = 0, 0
@@ -107,6 +130,28 @@ def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
     # The frames compared are not blank (only a fade's very first frame may be).
     assert sum(int(frame[..., :3].max() > 0) for frame in course) >= len(course) - 1
+
+
+def _video_frames(media: Path) -> list[np.ndarray]:
+    import av
+
+    (video,) = (media / "videos").rglob("Exercise.mp4")
+    with av.open(str(video)) as container:
+        return [frame.to_ndarray() for frame in container.decode(video=0)]
+
+
+@pytest.mark.slow
+def test_frames_converted_where_rows_changed_make_the_same_video(tmp_path: Path) -> None:
+    # A width that is a multiple of 16 (as 720p, 1080p and 4K have): a frame's lines then end
+    # where its picture does, with no bytes beyond the edge left as the allocator found them.
+    size = ("--resolution", "640,360")
+    rows_media, used = _render(tmp_path, "course", *size)
+    whole_media, whole_used = _render(tmp_path, "course-whole", *size)
+    assert used["rows converted"] > 20 and whole_used["rows converted"] == 0, (used, whole_used)
+    rows, whole = _video_frames(rows_media), _video_frames(whole_media)
+    assert len(rows) == len(whole) > 40
+    for number, (one, other) in enumerate(zip(rows, whole)):
+        assert np.array_equal(one, other), f"frame {number} differs"
 
 
 def _video_timestamps(media: Path) -> list[int]:

@@ -14,12 +14,19 @@ frame; two parts of it repeat themselves:
   Without a scale, the copy differs from the object only in its opacities and, for a fade with
   a shift, by one offset; those fades set the opacities and move the points by the same
   formula manim's interpolation uses, and copy nothing.
+- **Rows.** A frame starts as a copy of the still part of the slide (8 MB at 1080p), and only
+  the moving objects are drawn on it. Rows that no moving object covers, in this frame or the
+  one before, already hold the still part: only the others are copied again
+  (``CairoRenderer.update_frame``), and the frame says which rows changed
+  (:class:`DrawnFrame`), so the encoder converts only those (``slides.pipeline.manim_run``).
 
 ``tests/test_frames.py`` renders scenes both ways and compares every frame.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import weakref
 from typing import Any
 
@@ -28,6 +35,9 @@ import numpy as np
 from manim import Group, Mobject, VGroup, VMobject
 from manim.animation.fading import FadeIn, _Fade
 from manim.camera.camera import Camera
+from manim.mobject.types.image_mobject import AbstractImageMobject
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.iterables import list_update
 
 _set_path = Camera.set_cairo_context_path
 _fade_begin = _Fade.begin
@@ -117,6 +127,9 @@ def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
     cache = _PATHS.get(self)
     if cache is not None:
         cache.next_frame()
+    state = _ROWS.get(self)
+    if state is not None:
+        state.forget()
     _capture(self, *args, **kwargs)
 
 
@@ -195,8 +208,162 @@ def fade_interpolate_mobject(self: _Fade, alpha: float) -> None:
             part.points = points + now
 
 
+# Rows ---------------------------------------------------------------------
+
+# A stroke reaches beyond its path by half its width, and a mitred corner by up to half of
+# Cairo's default mitre limit (10) times the width; antialiasing and an image's rounding to
+# whole pixels add a pixel or two.
+MITRE_REACH = 5.0
+EDGE_PIXELS = 3
+
+
+def drawn_rows(camera: Camera, drawn: list[Mobject]) -> tuple[int, int] | None:
+    """The pixel rows ``[top, bottom)`` that drawing these objects can change, or None where
+    that is not known (an object the flat camera draws in another way, points not finite)."""
+    heights: list[np.ndarray] = []
+    widest = 0.0
+    for mobject in drawn:
+        if isinstance(mobject, VMobject):
+            widest = max(widest, mobject.get_stroke_width(), mobject.get_stroke_width(background=True))
+        elif not isinstance(mobject, AbstractImageMobject):
+            return None
+        if len(mobject.points):
+            heights.append(mobject.points[:, 1])
+    if not heights:
+        return (0, 0)
+    ys = np.concatenate(heights)
+    low, high = float(ys.min()), float(ys.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    pixels_per_unit = camera.pixel_height / camera.frame_height
+    reach = widest * camera.cairo_line_width_multiple * MITRE_REACH * pixels_per_unit + EDGE_PIXELS
+    middle, centre = camera.pixel_height / 2, float(camera.frame_center[1])
+    top = math.floor(middle - (high - centre) * pixels_per_unit - reach)
+    bottom = math.ceil(middle - (low - centre) * pixels_per_unit + reach)
+    top, bottom = max(0, top), min(camera.pixel_height, bottom)
+    return (top, bottom) if top < bottom else (0, 0)
+
+
+class Rows:
+    """What a camera's last frame drew over its still part: which array that still part was, the
+    rows the drawn objects covered (None: unknown), the rows that changed from the frame before
+    (None: any), and the frame's number."""
+
+    def __init__(self) -> None:
+        self.background: np.ndarray | None = None
+        self.rows: tuple[int, int] | None = None
+        self.changed: tuple[int, int] | None = None
+        self.serial = 0
+
+    def forget(self) -> None:
+        self.rows = self.changed = None
+
+
+def _rows_of(camera: Camera) -> Rows:
+    state = _ROWS.get(camera)
+    if state is None:
+        state = _ROWS[camera] = Rows()
+    return state
+
+
+_ROWS: weakref.WeakKeyDictionary[Camera, Rows] = weakref.WeakKeyDictionary()
+
+
+def _union(one: tuple[int, int], other: tuple[int, int]) -> tuple[int, int]:
+    if one[0] >= one[1]:
+        return other
+    if other[0] >= other[1]:
+        return one
+    return (min(one[0], other[0]), max(one[1], other[1]))
+
+
+class DrawnFrame(np.ndarray):
+    """A camera's pixels as one frame of a video: ``changed`` holds the rows ``[top, bottom)``
+    outside of which the frame equals the camera's previous frame (None: any row may differ);
+    ``drawn_by`` and ``serial`` say which frame it is, so that a reader can tell whether it saw
+    the previous one."""
+
+    changed: tuple[int, int] | None
+    drawn_by: Rows | None
+    serial: int
+
+    @classmethod
+    def of(cls, camera: Camera) -> DrawnFrame:
+        frame = camera.pixel_array.view(cls)
+        state = _ROWS.get(camera)
+        if state is not None:
+            frame.changed, frame.drawn_by, frame.serial = state.changed, state, state.serial
+        return frame
+
+    def __array_finalize__(self, obj: Any) -> None:
+        # A slice or a copy of a frame is plain pixels: it claims nothing about what changed.
+        self.changed, self.drawn_by, self.serial = None, None, 0
+
+    def follows(self, drawn_by: Rows | None, serial: int) -> bool:
+        """Whether this frame was drawn right after the one given, and says what changed since."""
+        same_camera = drawn_by is not None and drawn_by is self.drawn_by
+        return self.changed is not None and same_camera and serial == self.serial - 1
+
+
+_update_frame = CairoRenderer.update_frame
+_set_pixel_array = Camera.set_pixel_array
+
+
+def update_frame(
+    self: CairoRenderer,
+    scene: Any,
+    mobjects: Any = None,
+    include_submobjects: bool = True,
+    ignore_skipping: bool = True,
+    **kwargs: Any,
+) -> None:
+    """manim's, copying the still part only into the rows that the objects drawn in this frame or
+    the previous one cover, when both frames start from the same still part."""
+    camera = self.camera
+    if type(camera) is not Camera or (self.skip_animations and not ignore_skipping):
+        _update_frame(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+        return
+    if not mobjects:
+        mobjects = list_update(scene.mobjects, scene.foreground_mobjects)
+    background = self.static_image if self.static_image is not None else camera.background
+    drawn = camera.get_mobjects_to_display(mobjects, include_submobjects=include_submobjects, **kwargs)
+    rows = drawn_rows(camera, drawn)
+    state = _rows_of(camera)
+    pixels = getattr(camera, "pixel_array", None)
+    if (
+        state.background is background
+        and state.rows is not None
+        and rows is not None
+        and pixels is not None
+        and pixels.shape == background.shape
+    ):
+        top, bottom = changed = _union(state.rows, rows)
+        np.copyto(pixels[top:bottom], background[top:bottom], casting="unsafe")
+    else:
+        _set_pixel_array(camera, background)
+        changed = None
+    cache = _PATHS.get(camera)
+    if cache is not None:
+        cache.next_frame()
+    for kind, group in itertools.groupby(drawn, camera.type_or_raise):
+        camera.display_funcs[kind](list(group), camera.pixel_array)
+    state.background, state.rows, state.changed = background, rows, changed
+    state.serial += 1
+
+
+def set_pixel_array(self: Camera, *args: Any, **kwargs: Any) -> None:
+    """manim's; pixels set from elsewhere leave the rows of the last frame unknown."""
+    state = _ROWS.get(self)
+    if state is not None:
+        state.forget()
+    _set_pixel_array(self, *args, **kwargs)
+
+
 def install() -> None:
-    """Draw every frame of this process with the cached paths and the opacity-only fades."""
+    """Draw every frame of this process with the cached paths, the opacity-only fades and the
+    rows that changed."""
+    CairoRenderer.update_frame = update_frame  # type: ignore[method-assign]
+    Camera.set_pixel_array = set_pixel_array  # type: ignore[method-assign]
     Camera.set_cairo_context_path = set_cairo_context_path  # type: ignore[method-assign, assignment]
     Camera.capture_mobjects = capture_mobjects  # type: ignore[method-assign, assignment]
     _Fade.begin = fade_begin  # type: ignore[method-assign, assignment]
