@@ -12,6 +12,7 @@ changed, is compared with one converted whole.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,10 +59,11 @@ class Exercise(Scene):
 RUN = """
 import json, sys
 from manim.__main__ import main
-used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0, "rows redrawn": 0, "rows converted": 0}
+used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0, "rows redrawn": 0, "rows converted": 0,
+        "shapes loaded": 0}
 if sys.argv[1].startswith("course"):
     from manim.renderer.cairo_renderer import CairoRenderer
-    from slides.pipeline import frames, manim_run
+    from slides.pipeline import frames, manim_run, shapes
     from slides.pipeline.manim_run import use_course_preset
     if sys.argv[1] == "course-whole":
         frames.drawn_rows = lambda camera, drawn: None
@@ -80,6 +82,12 @@ if sys.argv[1].startswith("course"):
         used["rows converted"] += 1
         return convert_rows(*args)
     manim_run._convert_rows = counted_convert_rows
+    load = shapes._load
+    def counted_load(*args):
+        found = load(*args)
+        used["shapes loaded"] += found is not None
+        return found
+    shapes._load = counted_load
     use_course_preset()
     update_frame = CairoRenderer.update_frame
     def counted_update_frame(renderer, *args, **kwargs):
@@ -93,12 +101,14 @@ print(json.dumps(used))
 
 def _render(tmp_path: Path, how: str, *args: str) -> tuple[Path, dict[str, int]]:
     media = tmp_path / how
+    shutil.rmtree(media, ignore_errors=True)
     scene = tmp_path / "exercise.py"
     scene.write_text(SCENE, encoding="utf-8")
     command = [sys.executable, "-c", RUN, how, "render", "-ql", "--disable_caching", "--media_dir", str(media)]
-    result = subprocess.run(
-        [*command, *args, str(scene), "Exercise"], cwd=ROOT, capture_output=True, text=True, env=user_env()
-    )
+    # The shapes of its text are read from a folder of the test's own, empty at first.
+    env = dict(user_env(), LECTURE_SHAPE_CACHE=str(tmp_path / "shapes"))
+    command += [*args, str(scene), "Exercise"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return media, json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -111,13 +121,17 @@ def _frames(media: Path) -> list[np.ndarray]:
 @pytest.mark.slow
 def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     plain_media, _ = _render(tmp_path, "plain", "--format", "png")
+    # Twice: the first render makes the shapes of the text from their SVGs, the second reads them.
+    first = _frames(_render(tmp_path, "course", "--format", "png")[0])
     course_media, used = _render(tmp_path, "course", "--format", "png")
     # Both ways were taken: plain fades, fades that need manim's transform, reused paths.
     assert used["opacity fades"] >= 8 and used["transform fades"] >= 6, used
     assert used["paths reused"] > 100, used
     assert used["rows redrawn"] > 20, used
+    assert used["shapes loaded"] >= 4, used  # the title and three words
     plain, course = _frames(plain_media), _frames(course_media)
-    assert len(plain) == len(course) > 40
+    assert len(plain) == len(course) == len(first) > 40
+    assert all(np.array_equal(one, other) for one, other in zip(first, course))
     worst, changed = 0, 0
     for before, after in zip(plain, course):
         difference = np.abs(before - after).max(axis=2)
