@@ -5,6 +5,7 @@ preset."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -81,6 +82,10 @@ def test_scene_table_from_renders_kept_on_a_second_run(built_deck: BuiltDeck) ->
     assert {scene: path.stat().st_mtime_ns for scene, path in timings.items()} == before
     rows = table(result.stdout.splitlines())
     assert set(rows) == set(built_deck.scene_slides()) == set(timings)
+    # The machine's speed that day, measured on a fixed piece of work before and after the renders.
+    reference = re.search(r"took ([0-9.]+) CPU-s before these renders and ([0-9.]+) after them", result.stdout)
+    assert reference is not None, result.stdout
+    assert all(0 < float(seconds) < 60 for seconds in reference.groups()), reference.groups()
     for scene, slides in built_deck.scene_slides().items():
         recorded = json.loads(timings[scene].read_text())
         seconds = sum(video_seconds(str(built_deck.build / slide["file"])) for slide in slides)

@@ -203,6 +203,50 @@ def scene_cost_rows(timings: list[dict], quality: str, target: float = TARGETS["
     return rows
 
 
+def reference_work_cpu_s(frames: int = 60) -> float:
+    """CPU seconds of a fixed piece of render work, to read the scene table against: the machine's
+    speed drifts from day to day (it is a share of a host), and CPU seconds with it. ``frames``
+    1080p frames, each 400 antialiased polygons drawn with Cairo at positions that move from frame
+    to frame, converted to YUV 4:2:0 and encoded with the course's x264 settings."""
+    import tempfile
+
+    import av
+    import cairo
+    import numpy as np
+    from av.video.reformatter import VideoReformatter
+
+    from slides.pipeline.manim_run import x264_options
+
+    width, height = 1920, 1080
+    random = np.random.default_rng(0)
+    # Quadrilaterals about 50 pixels across, like the faces of a surface or the cells of a grid.
+    corners = random.uniform((0, 0), (width, height), (400, 1, 2)) + random.uniform(-25, 25, (400, 4, 2))
+    pixels = np.zeros((height, width, 4), np.uint8)
+    surface = cairo.ImageSurface.create_for_data(memoryview(pixels), cairo.FORMAT_ARGB32, width, height)
+    context = cairo.Context(surface)
+    reformatter = VideoReformatter()
+    started = time.process_time()
+    with tempfile.TemporaryDirectory() as folder, av.open(str(Path(folder) / "reference.mp4"), "w") as container:
+        stream = container.add_stream("libx264", rate=60, options={"crf": "23", **x264_options()})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for number in range(frames):
+            pixels[:] = 20
+            for index, polygon in enumerate(corners):
+                moved = polygon + 3 * number * np.array([np.cos(index), np.sin(index)])
+                context.move_to(*moved[0])
+                for corner in moved[1:]:
+                    context.line_to(*corner)
+                context.close_path()
+                context.set_source_rgba((index % 7) / 7, (index % 5) / 5, (index % 3) / 3, 0.5)
+                context.fill()
+            frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+            for packet in stream.encode(reformatter.reformat(frame, width, height, "yuv420p", threads=1)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return time.process_time() - started
+
+
 def scene_costs(scenes: list[str], quality: str, build: Path) -> list[dict]:
     """Each scene's timing record at ``quality``, rendering only the scenes not fresh in ``build``."""
     make("render", f"QUALITY={quality}", f"BUILD={build}", f"SCENES={' '.join(scenes)}")
@@ -210,14 +254,20 @@ def scene_costs(scenes: list[str], quality: str, build: Path) -> list[dict]:
 
 
 def scene_cost_section(scenes: list[str], quality: str, build: Path) -> list[str]:
+    before = reference_work_cpu_s()
     started = time.monotonic()
     timings = scene_costs(scenes, quality, build)
+    elapsed = time.monotonic() - started
+    after = reference_work_cpu_s()
     rows = scene_cost_rows(timings, quality)
     rows.insert(
         1,
         f"Rendered into `{build.relative_to(ROOT) if build.is_relative_to(ROOT) else build}`, one scene per "
         f"core; a scene whose sources did not change since its last render there is kept with its "
-        f"timing ({time.monotonic() - started:.0f} s for this step).\n",
+        f"timing ({elapsed:.0f} s for this step). CPU seconds follow the machine's speed, which drifts: "
+        f"a fixed piece of render work (60 frames of 400 polygons drawn, converted and encoded at "
+        f"1080p) took {before:.2f} CPU-s before these renders and {after:.2f} after them "
+        f"({time.strftime('%Y-%m-%d %H:%M')}).\n",
     )
     return rows
 
