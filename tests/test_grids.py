@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import ManimColor
+from manim import ManimColor, Text
 
 from slides import theme
 from slides.common.grids import WIDE_CELL, Grid, decimals, diverging, sequential
@@ -120,3 +120,32 @@ def test_centred_columns_stay_centred_under_their_header() -> None:
     for c in range(3):
         centres = [row[c].get_center()[0] for row in table.rows]
         assert centres == pytest.approx([centres[0]] * 3), c
+
+
+def _letter_bottom(word: Text, letter: str) -> float:
+    """The bottom of one letter of a one-line text: a letter without a descender sits on the line."""
+    glyphs = dict(zip(word.text.replace(" ", ""), word.submobjects))
+    return float(glyphs[letter].get_bottom()[1])
+
+
+def test_words_of_a_row_and_the_header_names_sit_on_one_line() -> None:
+    table = Grid(
+        [["ResNet-18", "apex", "1.8 G"], ["conv", "ramp", "30.24 %"]],
+        cell=None,
+        header=["model", "paper", "top-1 error"],
+        mono=[False, False, True],
+    )
+    # 'l' of model, 'r' of paper, 't' of top: flat-bottomed letters standing on the baseline.
+    names = table.rows[0]
+    lines = [_letter_bottom(names[0], "l"), _letter_bottom(names[1], "r"), _letter_bottom(names[2], "t")]
+    assert lines == pytest.approx([lines[0]] * 3, abs=1e-6)
+    first, second = table.rows[1], table.rows[2]
+    assert [_letter_bottom(first[0], "R"), _letter_bottom(first[1], "x"), _letter_bottom(first[2], "1")] == (
+        pytest.approx([_letter_bottom(first[0], "R")] * 3, abs=1e-6)
+    )
+    assert [_letter_bottom(second[0], "n"), _letter_bottom(second[1], "r"), _letter_bottom(second[2], "3")] == (
+        pytest.approx([_letter_bottom(second[0], "n")] * 3, abs=0.01)
+    )
+    # Still no overlap: every name above the first row, every row above the next.
+    assert min(name.get_bottom()[1] for name in names) > max(word.get_top()[1] for word in first)
+    assert min(word.get_bottom()[1] for word in first) > max(word.get_top()[1] for word in second)

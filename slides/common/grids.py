@@ -14,7 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, ManimColor, Rectangle, Text, VGroup, VM
 
 from slides import theme
 from slides.common.numbers import fixed
-from slides.common.text import fit, label
+from slides.common.text import baseline, fit, label, sit_on
 
 ColorMap = Callable[[float], ManimColor]
 Formatter = Callable[[float], str]
@@ -146,10 +146,16 @@ class Grid(VGroup):
             aligns = [align] * cols if isinstance(align, str) else list(align)
             self._lay_out_words(texts, inks, fonts, aligns, size, buff, pitch)
             if header is not None:
-                # The names sit ``header_buff`` above the first row, each over its own column.
+                # The names sit on one line ``header_buff`` above the first row, each over its own
+                # column: the lowest descender ``header_buff`` above the row's top.
                 gap = buff[1] if header_buff is None else header_buff
-                for name, below in zip(self.rows[0], self.rows[1]):
-                    name.set_y(below.get_top()[1] + gap + name.height / 2)
+                top = self.rows[1].get_top()[1]
+                names = self.rows[0]
+                for name in names:
+                    name.set_y(top + gap + name.height / 2)
+                line = max(names, key=lambda name: (baseline(name) or name.get_bottom()[1]) - name.get_bottom()[1])
+                for name in names:
+                    sit_on(name, line)
         else:
             width, height = (cell, cell) if isinstance(cell, (int, float)) else cell
             self.cell_width, self.cell_height = float(width), float(height)
@@ -243,8 +249,9 @@ class Grid(VGroup):
                 offset = {"left": word.width / 2, "right": widths[c] - word.width / 2}.get(aligns[c], widths[c] / 2)
                 word.move_to(np.array([starts[c] + offset, -r * (pitch or 0.0), 0.0]))
                 if pitch is None:
-                    # Tops aligned: commas and descenders would otherwise shift the centres of the cells.
-                    word.align_to(row[0], UP)
+                    # On one baseline, as words on a line sit (a centre would move with commas and
+                    # descenders, a top with capitals).
+                    sit_on(word, row[0])
                 line.add(word)
                 self.numbers.add(word)
             self.rows.add(line)

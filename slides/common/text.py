@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import string
 from typing import TypeVar
 
-from manim import DOWN, LEFT, DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, VGroup
+from manim import DOWN, LEFT, UP, DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, VGroup
 from manim.mobject.text.text_mobject import MarkupText
 
 from slides import theme
@@ -32,6 +33,35 @@ def label(
         color=color,
         weight=weight,
     )
+
+
+# Characters whose lowest point is the baseline (round ones dip a hair below it, so the highest of
+# those bottoms is taken); descenders, commas and signs that float above it are left out.
+ON_BASELINE = frozenset(string.ascii_letters + string.digits + ".!?%:") - frozenset("gjpqyQ")
+
+
+def baseline(text: Mobject) -> float | None:
+    """The height of a one-line ``Text``'s baseline, or None where none of its characters tells."""
+    if not isinstance(text, Text) or isinstance(text, MarkupText):
+        return None
+    characters = [c for c in text.text if not c.isspace()]
+    if len(characters) != len(text.submobjects):
+        return None
+    bottoms = [
+        glyph.get_bottom()[1]
+        for character, glyph in zip(characters, text.submobjects)
+        if character in ON_BASELINE and glyph.has_points()
+    ]
+    return max(bottoms) if bottoms else None
+
+
+def sit_on(word: Mobject, reference: Mobject) -> Mobject:
+    """Move ``word`` up or down onto ``reference``'s baseline, as words on one line sit; where either
+    has no known baseline, their tops are aligned instead."""
+    mine, theirs = baseline(word), baseline(reference)
+    if mine is None or theirs is None:
+        return word.align_to(reference, UP)
+    return word.shift((theirs - mine) * UP)
 
 
 def bullet_list(
