@@ -222,7 +222,7 @@ def reference_work_cpu_s(frames: int = 60) -> float:
     # Quadrilaterals about 50 pixels across, like the faces of a surface or the cells of a grid.
     corners = random.uniform((0, 0), (width, height), (400, 1, 2)) + random.uniform(-25, 25, (400, 4, 2))
     pixels = np.zeros((height, width, 4), np.uint8)
-    surface = cairo.ImageSurface.create_for_data(memoryview(pixels), cairo.FORMAT_ARGB32, width, height)
+    surface = cairo.ImageSurface.create_for_data(pixels.data, cairo.FORMAT_ARGB32, width, height)
     context = cairo.Context(surface)
     reformatter = VideoReformatter()
     started = time.process_time()

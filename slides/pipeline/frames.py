@@ -320,12 +320,12 @@ def update_frame(
     """manim's, copying the still part only into the rows that the objects drawn in this frame or
     the previous one cover, when both frames start from the same still part."""
     camera = self.camera
-    if type(camera) is not Camera or (self.skip_animations and not ignore_skipping):
+    background: np.ndarray | None = self.static_image if self.static_image is not None else camera.background
+    if background is None or type(camera) is not Camera or (self.skip_animations and not ignore_skipping):
         _update_frame(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
         return
     if not mobjects:
         mobjects = list_update(scene.mobjects, scene.foreground_mobjects)
-    background = self.static_image if self.static_image is not None else camera.background
     drawn = camera.get_mobjects_to_display(mobjects, include_submobjects=include_submobjects, **kwargs)
     rows = drawn_rows(camera, drawn)
     state = _rows_of(camera)

@@ -115,4 +115,4 @@ def install(folder: Path | None = None) -> None:
     """Read the shapes of every SVG this process meets from ``folder`` (the default: see above)."""
     global _folder
     _folder = folder or default_folder()
-    SVGMobject.generate_mobject = generate_mobject  # type: ignore[method-assign]
+    SVGMobject.generate_mobject = generate_mobject  # type: ignore[method-assign, assignment]
