@@ -66,6 +66,12 @@ def decimals(places: int) -> Formatter:
     return lambda value: fixed(value, places)
 
 
+def _descent(text: VMobject) -> float:
+    """How far a text reaches below its baseline (none known: not at all)."""
+    line = baseline(text)
+    return 0.0 if line is None else line - text.get_bottom()[1]
+
+
 class Grid(VGroup):
     """A table of cells, each with its value written in.
 
@@ -149,11 +155,9 @@ class Grid(VGroup):
                 # The names sit on one line ``header_buff`` above the first row, each over its own
                 # column: the lowest descender ``header_buff`` above the row's top.
                 gap = buff[1] if header_buff is None else header_buff
-                top = self.rows[1].get_top()[1]
                 names = self.rows[0]
-                for name in names:
-                    name.set_y(top + gap + name.height / 2)
-                line = max(names, key=lambda name: (baseline(name) or name.get_bottom()[1]) - name.get_bottom()[1])
+                line = max(names, key=_descent)
+                line.set_y(self.rows[1].get_top()[1] + gap + line.height / 2)
                 for name in names:
                     sit_on(name, line)
         else:

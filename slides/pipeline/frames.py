@@ -127,9 +127,7 @@ def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
     cache = _PATHS.get(self)
     if cache is not None:
         cache.next_frame()
-    state = _ROWS.get(self)
-    if state is not None:
-        state.forget()
+    _forget_rows(self)
     _capture(self, *args, **kwargs)
 
 
@@ -269,6 +267,13 @@ def _rows_of(camera: Camera) -> Rows:
 _ROWS: weakref.WeakKeyDictionary[Camera, Rows] = weakref.WeakKeyDictionary()
 
 
+def _forget_rows(camera: Camera) -> None:
+    """What the camera's pixels hold outside the last frame's rows is no longer known."""
+    state = _ROWS.get(camera)
+    if state is not None:
+        state.forget()
+
+
 def _union(one: tuple[int, int], other: tuple[int, int]) -> tuple[int, int]:
     if one[0] >= one[1]:
         return other
@@ -353,9 +358,7 @@ def update_frame(
 
 def set_pixel_array(self: Camera, *args: Any, **kwargs: Any) -> None:
     """manim's; pixels set from elsewhere leave the rows of the last frame unknown."""
-    state = _ROWS.get(self)
-    if state is not None:
-        state.forget()
+    _forget_rows(self)
     _set_pixel_array(self, *args, **kwargs)
 
 

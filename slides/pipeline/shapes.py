@@ -14,6 +14,7 @@ entry that cannot be read is made again; entries are written whole or not at all
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -72,9 +73,7 @@ OWN = ("id_to_vgroup_dict", "sheen_direction")
 def _load(path: Path) -> tuple[list[Any], dict[str, Any]] | None:
     try:
         shapes, own = pickle.loads(zlib.decompress(path.read_bytes()))
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged entry is made again
+    except Exception:  # noqa: BLE001 - a missing or damaged entry is made again
         return None
     if not isinstance(shapes, list) or not isinstance(own, dict):
         return None
@@ -82,14 +81,16 @@ def _load(path: Path) -> tuple[list[Any], dict[str, Any]] | None:
 
 
 def _store(path: Path, shapes: list[Any], own: dict[str, Any]) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         data = zlib.compress(pickle.dumps((shapes, own), protocol=pickle.HIGHEST_PROTOCOL), 1)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
         partial.write_bytes(data)
         os.replace(partial, path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # a shape that cannot be kept is made again next time
+        # A shape that cannot be kept is made again next time; no partial entry stays behind.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def generate_mobject(self: SVGMobject) -> SVGMobject:
