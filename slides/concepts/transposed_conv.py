@@ -25,13 +25,15 @@ from manim import (
     Transform,
     VGroup,
     Write,
+    config,
 )
 
 from model.concepts.transposed import TransposedCase, transposed_cases
 from slides import theme
 from slides.base import LectureSlide
 from slides.common.grids import Grid
-from slides.common.text import label
+from slides.common.layout import centre_below
+from slides.common.text import fit, label
 
 # Windows animated one by one before the rest of the output appears at once.
 ANIMATED_WINDOWS = 3
@@ -149,8 +151,9 @@ class TransposedConvolution(LectureSlide):
             )
             for g in plan
         ]
-        table = Grid(rows, cell=None, header=header, size=theme.LABEL_FONT, mono=False, buff=(0.6, 0.35))
-        table.next_to(self.heading, DOWN, buff=0.8)
+        table = Grid(rows, cell=None, header=header, size=theme.BODY_FONT, mono=False, buff=(0.7, 0.45))
+        # In the middle of the space under the heading, as wide as the frame allows.
+        centre_below(fit(table, width=config.frame_width - 2 * theme.MARGIN), self.heading)
         self.table = table
         self.play(Write(self.heading), run_time=0.8)
         self.play(FadeIn(table, lag_ratio=0.02), run_time=1.2)
