@@ -11,7 +11,7 @@ from manim import DOWN, UP, Mobject, Text, config
 from manim_slides.slide.manim import Slide, ThreeDSlide
 
 from slides import theme
-from slides.onscreen import description, description_text, layout_problems, onscreen_texts
+from slides.onscreen import description, description_text, follow_transforms, layout_problems, onscreen_texts
 
 # The build sets this to a per-scene folder; a scene rendered by hand lands in build/scratch.
 RENDER_DIR_ENV = "LECTURE_RENDER_DIR"
@@ -55,6 +55,10 @@ class LectureSlide(Slide):
         for what only a picture says.
         """
         self._pictures.append(sentence.strip())
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        super().play(*animations, **kwargs)
+        follow_transforms(animations)
 
     def next_slide(self, *args: Any, **kwargs: Any) -> None:
         if self._current_animation > self._start_animation:

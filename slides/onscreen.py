@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, config
+from manim import Animation, DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, Transform, config
 from manim.mobject.text.text_mobject import MarkupText
 
 from slides import theme
@@ -73,6 +73,28 @@ def _reading(mobject: Mobject) -> tuple[str, str] | None:
     if isinstance(mobject, (MathTex, SingleStringMathTex)):
         return _tex_source(mobject), "formula"
     return None
+
+
+# What a text or formula is read from (see _reading): manim's Transform morphs an object's
+# shapes into its target's but keeps the object, and with it the words it was made from.
+READ_FROM = ("text", "original_text", "tex_string", "tex_strings")
+
+
+def follow_transforms(animations: Iterable[Animation]) -> None:
+    """After these animations ran, let each text that a ``Transform`` turned into another text read
+    as its target (a heading transformed into the next slide's heading reads as the new one)."""
+    for animation in animations:
+        follow_transforms(getattr(animation, "animations", ()))
+        if not isinstance(animation, Transform) or animation.replace_mobject_with_target_in_scene:
+            continue
+        shown, target = animation.mobject, animation.target_mobject
+        if not (isinstance(shown, Mobject) and isinstance(target, Mobject)):
+            continue
+        if _reading(shown) is None or _reading(target) is None:
+            continue
+        for name in READ_FROM:
+            if hasattr(shown, name) and hasattr(target, name):
+                setattr(shown, name, getattr(target, name))
 
 
 def _number(mobject: DecimalNumber) -> str:

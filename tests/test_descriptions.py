@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DOWN, RIGHT, DecimalNumber, MathTex, Text, VGroup
+from manim import DOWN, RIGHT, AnimationGroup, DecimalNumber, MathTex, ReplacementTransform, Text, Transform, VGroup
 
 from slides import theme
-from slides.onscreen import description, description_text, onscreen_texts, tex_to_text
+from slides.onscreen import description, description_text, follow_transforms, onscreen_texts, tex_to_text
 
 
 def _grid(values: np.ndarray, cell: float = 0.6) -> list[Text]:
@@ -59,3 +59,24 @@ def test_the_paragraph_ends_each_sentence_once() -> None:
         "Deeper should never be worse. It was. On screen: 56 layers can copy 20 layers, "
         "so its error is at most the shallow net's. A curve falls."
     )
+
+
+def test_a_text_transformed_into_another_reads_as_its_target() -> None:
+    heading = Text("Transposed convolution", font_size=theme.HEADING_FONT).to_edge(RIGHT)
+    next_heading = Text("No padding, unit strides", font_size=theme.HEADING_FONT)
+    caption, next_caption = Text("one", font_size=theme.BODY_FONT), Text("two", font_size=theme.BODY_FONT)
+    formula = MathTex(r"o = s(i - 1) + k", font_size=theme.BODY_FONT)
+    kept = Text("stays", font_size=theme.BODY_FONT)
+    follow_transforms(
+        [
+            Transform(heading, next_heading),
+            AnimationGroup(Transform(caption, next_caption)),
+            Transform(formula, MathTex(r"o = (i - k) / s + 1", font_size=theme.BODY_FONT)),
+            ReplacementTransform(kept, Text("replaced")),
+        ]
+    )
+    described = description(onscreen_texts([heading, caption.shift(2 * DOWN)]), [])
+    assert (described["heading"], described["text"]) == ("No padding, unit strides", ["two"])
+    assert description(onscreen_texts([formula]), [])["text"] == [tex_to_text(r"o = (i - k) / s + 1")]
+    # A replacement puts the target itself on screen: the replaced text keeps its own words.
+    assert description(onscreen_texts([kept]), [])["text"] == ["stays"]
