@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from manim import Animation, DecimalNumber, MathTex, Mobject, SingleStringMathTex, Text, Transform, config
+from manim import (
+    Animation,
+    DecimalNumber,
+    MathTex,
+    Mobject,
+    SingleStringMathTex,
+    Text,
+    Transform,
+    TransformFromCopy,
+    config,
+)
 from manim.mobject.text.text_mobject import MarkupText
 
 from slides import theme
@@ -85,7 +95,11 @@ def follow_transforms(animations: Iterable[Animation]) -> None:
     as its target (a heading transformed into the next slide's heading reads as the new one)."""
     for animation in animations:
         follow_transforms(getattr(animation, "animations", ()))
-        if not isinstance(animation, Transform) or animation.replace_mobject_with_target_in_scene:
+        # A replacement puts the target itself on screen; a transform from a copy runs backwards,
+        # from the copy to the object, which ends as itself.
+        if not isinstance(animation, Transform) or isinstance(animation, TransformFromCopy):
+            continue
+        if animation.replace_mobject_with_target_in_scene:
             continue
         shown, target = animation.mobject, animation.target_mobject
         if not (isinstance(shown, Mobject) and isinstance(target, Mobject)):

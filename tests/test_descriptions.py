@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DOWN, RIGHT, AnimationGroup, DecimalNumber, MathTex, ReplacementTransform, Text, Transform, VGroup
+from manim import (
+    DOWN,
+    RIGHT,
+    AnimationGroup,
+    DecimalNumber,
+    MathTex,
+    ReplacementTransform,
+    Text,
+    Transform,
+    TransformFromCopy,
+    VGroup,
+)
 
 from slides import theme
 from slides.onscreen import description, description_text, follow_transforms, onscreen_texts, tex_to_text
@@ -67,12 +78,15 @@ def test_a_text_transformed_into_another_reads_as_its_target() -> None:
     caption, next_caption = Text("one", font_size=theme.BODY_FONT), Text("two", font_size=theme.BODY_FONT)
     formula = MathTex(r"o = s(i - 1) + k", font_size=theme.BODY_FONT)
     kept = Text("stays", font_size=theme.BODY_FONT)
+    result = Text("19", font_size=theme.BODY_FONT)
     follow_transforms(
         [
             Transform(heading, next_heading),
             AnimationGroup(Transform(caption, next_caption)),
             Transform(formula, MathTex(r"o = (i - k) / s + 1", font_size=theme.BODY_FONT)),
             ReplacementTransform(kept, Text("replaced")),
+            # A sum flies into its cell from a copy: the cell ends as itself.
+            TransformFromCopy(Text("sum = 19", font_size=theme.BODY_FONT), result),
         ]
     )
     described = description(onscreen_texts([heading, caption.shift(2 * DOWN)]), [])
@@ -80,3 +94,4 @@ def test_a_text_transformed_into_another_reads_as_its_target() -> None:
     assert description(onscreen_texts([formula]), [])["text"] == [tex_to_text(r"o = (i - k) / s + 1")]
     # A replacement puts the target itself on screen: the replaced text keeps its own words.
     assert description(onscreen_texts([kept]), [])["text"] == ["stays"]
+    assert description(onscreen_texts([result]), [])["text"] == ["19"]
