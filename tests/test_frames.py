@@ -1,6 +1,6 @@
 """The course's render process draws the same frames as manim.
 
-``slides.pipeline.frames`` reuses paths, runs plain fades as opacity changes and redraws only
+``slides.pipeline.frames`` reuses and moves paths, runs plain fades as opacity changes and redraws only
 the rows that moving objects cover; a scene that exercises all three (fades with and without a
 shift or a target position, thick mitred strokes and an image moving up and down), and the cases
 that must fall back to manim's own code (a fade with a scale, a lag or an arc, an image in a
@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from slides.pipeline import frames
 from slides.pipeline.catalog import ROOT
 from tests.conftest import user_env
 
@@ -59,19 +60,22 @@ class Exercise(Scene):
 RUN = """
 import json, sys
 from manim.__main__ import main
-used = {"paths reused": 0, "opacity fades": 0, "transform fades": 0, "rows redrawn": 0, "rows converted": 0,
-        "shapes loaded": 0}
+used = {"paths reused": 0, "paths moved": 0, "opacity fades": 0, "transform fades": 0, "rows redrawn": 0,
+        "rows converted": 0, "shapes loaded": 0}
 if sys.argv[1].startswith("course"):
     from manim.renderer.cairo_renderer import CairoRenderer
     from slides.pipeline import frames, manim_run, shapes
     from slides.pipeline.manim_run import use_course_preset
     if sys.argv[1] == "course-whole":
         frames.drawn_rows = lambda camera, drawn: None
+    if sys.argv[1] == "course-unmoved":
+        frames.planar_motion = lambda before, after: None
     lookup, parts = frames.PathCache.lookup, frames.plain_fade_parts
     def counted_lookup(*args):
-        path = lookup(*args)
-        used["paths reused"] += path is not None
-        return path
+        found = lookup(*args)
+        used["paths reused"] += found is not None
+        used["paths moved"] += found is not None and found[1] is not None
+        return found
     def counted_parts(fade):
         found = parts(fade)
         used["opacity fades" if found is not None else "transform fades"] += 1
@@ -118,32 +122,71 @@ def _frames(media: Path) -> list[np.ndarray]:
     return [np.asarray(Image.open(f).convert("RGBA"), dtype=np.int16) for f in files]
 
 
+def test_planar_motion_finds_the_map_or_none() -> None:
+    rng = np.random.default_rng(1)
+    points = rng.normal(size=(40, 3))
+    turn = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]]) * 1.7
+    moved = points.copy()
+    moved[:, :2] = points[:, :2] @ turn.T + [0.5, -2.0]
+    matrix = frames.planar_motion(points, moved)
+    assert matrix is not None
+    for x, y, _ in points:
+        assert np.allclose(matrix.transform_point(x, y), points_after(x, y, turn, (0.5, -2.0)))
+    shift = frames.planar_motion(points, points + [0.25, 1.0, 3.0])
+    assert shift is not None and np.allclose(shift.transform_point(0.0, 0.0), (0.25, 1.0))
+    bent = moved.copy()
+    bent[7, 0] += 1e-6  # one point off the map: not a motion
+    assert frames.planar_motion(points, bent) is None
+    line = np.zeros((5, 3))
+    line[:, 0] = np.arange(5)
+    assert frames.planar_motion(line, line * 2) is None  # a line does not fix its turn
+
+
+def points_after(x: float, y: float, linear: np.ndarray, offset: tuple[float, float]) -> np.ndarray:
+    return linear @ np.array([x, y]) + np.asarray(offset)
+
+
+def _compare(plain: list[np.ndarray], course: list[np.ndarray]) -> tuple[int, int, int]:
+    """The largest difference of a pixel in grey levels, how many pixels differ, of how many."""
+    worst, changed = 0, 0
+    for before, after in zip(plain, course):
+        difference = np.abs(before - after).max(axis=2)
+        worst = max(worst, int(difference.max()))
+        changed += int((difference > 0).sum())
+    return worst, changed, sum(frame.shape[0] * frame.shape[1] for frame in plain)
+
+
 @pytest.mark.slow
 def test_course_frames_are_manims_frames(tmp_path: Path) -> None:
     plain_media, _ = _render(tmp_path, "plain", "--format", "png")
     # Twice: the first render makes the shapes of the text from their SVGs, the second reads them.
     first = _frames(_render(tmp_path, "course", "--format", "png")[0])
     course_media, used = _render(tmp_path, "course", "--format", "png")
-    # Both ways were taken: plain fades, fades that need manim's transform, reused paths.
+    # Both ways were taken: plain fades, fades that need manim's transform, reused and moved paths.
     assert used["opacity fades"] >= 8 and used["transform fades"] >= 6, used
-    assert used["paths reused"] > 100, used
+    assert used["paths reused"] > 100 and used["paths moved"] > 30, used
     assert used["rows redrawn"] > 20, used
     assert used["shapes loaded"] >= 4, used  # the title and three words
     plain, course = _frames(plain_media), _frames(course_media)
     assert len(plain) == len(course) == len(first) > 40
     assert all(np.array_equal(one, other) for one, other in zip(first, course))
-    worst, changed = 0, 0
-    for before, after in zip(plain, course):
-        difference = np.abs(before - after).max(axis=2)
-        worst = max(worst, int(difference.max()))
-        changed += int((difference > 0).sum())
-    pixels = sum(frame.shape[0] * frame.shape[1] for frame in plain)
-    # A colour that manim interpolates between two equal values can come out one unit of
-    # floating-point rounding away; nothing else may differ.
-    assert worst <= 1, f"a pixel differs by {worst} grey levels"
-    assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
+    worst, changed, pixels = _compare(plain, course)
+    # A path moved with Cairo's transform is read onto Cairo's grid of 1/256 pixel from its
+    # first frame's points, not from this frame's: an edge can land that much away, across one
+    # of the 15 rows Cairo samples in a pixel (255 / 15 = 17 grey levels), on a few pixels. A
+    # path moved wrongly would change whole edges, by far more.
+    assert worst <= 17, f"a pixel differs by {worst} grey levels"
+    assert changed <= pixels * 5e-4, f"{changed} of {pixels} pixels differ"
     # The frames compared are not blank (only a fade's very first frame may be).
     assert sum(int(frame[..., :3].max() > 0) for frame in course) >= len(course) - 1
+    # Without moved paths, the rest (reused paths, fades, rows, shapes) is manim's to the pixel:
+    # a colour that manim interpolates between two equal values can come out one unit of
+    # floating-point rounding away; nothing else may differ.
+    unmoved_media, used = _render(tmp_path, "course-unmoved", "--format", "png")
+    assert used["paths moved"] == 0 and used["paths reused"] > 100, used
+    worst, changed, pixels = _compare(plain, _frames(unmoved_media))
+    assert worst <= 1, f"a pixel differs by {worst} grey levels"
+    assert changed <= pixels * 1e-5, f"{changed} of {pixels} pixels differ"
 
 
 def _video_frames(media: Path) -> list[np.ndarray]:

@@ -8,7 +8,10 @@ frame; two parts of it repeat themselves:
   split it into subpaths, then one call per curve. An object whose points have not changed
   since the previous frame (a fading, recolouring or waiting object) gets its previous path back
   (``Camera.set_cairo_context_path``, for what a camera draws without projecting it: everything
-  on the flat 2D camera, the titles fixed in the frame of a 3D one).
+  on the flat 2D camera, the titles fixed in the frame of a 3D one). An object that only moved,
+  grew or turned as a whole (a fade with a shift, ``.animate.shift``, ``scale``, ``Indicate``)
+  gets the path it had when it was built, mapped by Cairo: an edge can land 1/256 pixel (Cairo's
+  grid) from where manim's path would put it.
 - **Fades.** ``FadeIn`` and ``FadeOut`` are transforms: they copy the whole object twice, and on
   every frame interpolate the points and colours of each of its parts between the two copies.
   Without a scale, the copy differs from the object only in its opacities and, for a fade with
@@ -58,7 +61,9 @@ class PathCache:
         # Keep only what the last frame drew, so objects that left the slide are forgotten.
         self.previous, self.current = self.current, {}
 
-    def lookup(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> Any:
+    def lookup(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> tuple[Any, Any] | None:
+        """The path built for this object before and the map from its points then to its points
+        now (None: the same points), or None where there is no such path."""
         key = id(vmobject)
         entry = self.current.get(key) or self.previous.get(key)
         if entry is None:
@@ -69,11 +74,17 @@ class PathCache:
             or entry_matrix != matrix
             or tolerance != vmobject.tolerance_for_point_equality
             or points.shape != vmobject.points.shape
-            or not np.array_equal(points, vmobject.points)
         ):
             return None
+        motion = None
+        if not np.array_equal(points, vmobject.points):
+            motion = planar_motion(points, vmobject.points)
+            if motion is None:
+                return None
+        # The entry stays as it was built, so that a moving object's path is always one map away
+        # from the points Cairo was given, not a chain of rounded maps.
         self.current[key] = entry
-        return path
+        return path, motion
 
     def store(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> None:
         self.current[id(vmobject)] = (
@@ -83,6 +94,38 @@ class PathCache:
             vmobject.tolerance_for_point_equality,
             ctx.copy_path(),
         )
+
+
+# How far (in scene units, a 1080p pixel is 1/135) a point may lie from where the map puts it:
+# what floating-point arithmetic leaves when manim moves, scales or turns an object.
+MOTION_TOLERANCE = 1e-9
+
+
+def planar_motion(before: np.ndarray, after: np.ndarray) -> cairo.Matrix | None:
+    """The map ``x -> A x + t`` of the plane that takes every point of ``before`` to the same
+    point of ``after`` (a shift, a scale, a turn, as manim's animations move objects), or None
+    where there is none."""
+    old, new = before[:, :2], after[:, :2]
+    shift = new[0] - old[0]
+    if np.abs(new - old - shift).max() <= MOTION_TOLERANCE:
+        return cairo.Matrix(1.0, 0.0, 0.0, 1.0, float(shift[0]), float(shift[1]))
+    old_mean, new_mean = old.mean(axis=0), new.mean(axis=0)
+    old_c, new_c = old - old_mean, new - new_mean
+    spread = old_c.T @ old_c
+    if abs(np.linalg.det(spread)) <= 1e-12 * max(1.0, float(np.trace(spread))) ** 2:
+        return None  # points on one line (or one point): the map is not determined
+    linear = np.linalg.solve(spread, old_c.T @ new_c).T
+    if not np.isfinite(linear).all() or np.abs(old_c @ linear.T - new_c).max() > MOTION_TOLERANCE:
+        return None
+    offset = new_mean - linear @ old_mean
+    return cairo.Matrix(
+        float(linear[0, 0]),
+        float(linear[1, 0]),
+        float(linear[0, 1]),
+        float(linear[1, 1]),
+        float(offset[0]),
+        float(offset[1]),
+    )
 
 
 # Each camera's cache, kept off the camera itself: manim hashes a camera's attributes to name
@@ -108,13 +151,21 @@ def set_cairo_context_path(self: Camera, ctx: cairo.Context, vmobject: VMobject)
     if cache is None:
         cache = _PATHS[self] = PathCache()
     matrix: tuple[float, ...] = tuple(ctx.get_matrix())  # type: ignore[arg-type]
-    path = cache.lookup(vmobject, ctx, matrix)
-    if path is None:
+    found = cache.lookup(vmobject, ctx, matrix)
+    if found is None:
         _set_path(self, ctx, vmobject)
         cache.store(vmobject, ctx, matrix)
-    else:
-        ctx.new_path()
+        return self
+    path, motion = found
+    ctx.new_path()
+    if motion is None:
         ctx.append_path(path)
+    else:
+        # The path is mapped as Cairo reads it in; stroke widths stay those of the camera.
+        ctx.save()
+        ctx.transform(motion)
+        ctx.append_path(path)
+        ctx.restore()
     return self
 
 
