@@ -69,7 +69,7 @@ if sys.argv[1].startswith("course"):
     if sys.argv[1] == "course-whole":
         frames.drawn_rows = lambda camera, drawn: None
     if sys.argv[1] == "course-unmoved":
-        frames.planar_motion = lambda before, after: None
+        frames.PlanarFit.motion = lambda fit, after: None
     lookup, parts = frames.PathCache.lookup, frames.plain_fade_parts
     def counted_lookup(*args):
         found = lookup(*args)
@@ -137,6 +137,7 @@ def test_planar_motion_finds_the_map_or_none() -> None:
     bent = moved.copy()
     bent[7, 0] += 1e-6  # one point off the map: not a motion
     assert frames.planar_motion(points, bent) is None
+    assert frames.planar_motion(points, points * 2.5) is None  # grown, Cairo's rounding would show
     line = np.zeros((5, 3))
     line[:, 0] = np.arange(5)
     assert frames.planar_motion(line, line * 2) is None  # a line does not fix its turn

@@ -51,45 +51,37 @@ OPACITY_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 
 
 class PathCache:
-    """The Cairo paths of the objects drawn in the previous frame and in this one."""
+    """The Cairo path last built for each object that is still alive, with the points it was built
+    from: an object drawn again, in the next frame or in the still part of a later animation, finds
+    it there."""
 
     def __init__(self) -> None:
-        self.previous: dict[int, tuple[Any, ...]] = {}
-        self.current: dict[int, tuple[Any, ...]] = {}
+        self.entries: weakref.WeakKeyDictionary[VMobject, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
-    def next_frame(self) -> None:
-        # Keep only what the last frame drew, so objects that left the slide are forgotten.
-        self.previous, self.current = self.current, {}
-
-    def lookup(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> tuple[Any, Any] | None:
+    def lookup(self, vmobject: VMobject, matrix: tuple[float, ...]) -> tuple[Any, Any] | None:
         """The path built for this object before and the map from its points then to its points
         now (None: the same points), or None where there is no such path."""
-        key = id(vmobject)
-        entry = self.current.get(key) or self.previous.get(key)
+        entry = self.entries.get(vmobject)
         if entry is None:
             return None
-        points, context, entry_matrix, tolerance, path = entry
+        fit, entry_matrix, tolerance, path = entry
+        points = fit.points
         if (
-            context is not ctx
-            or entry_matrix != matrix
+            entry_matrix != matrix
             or tolerance != vmobject.tolerance_for_point_equality
             or points.shape != vmobject.points.shape
         ):
             return None
-        motion = None
-        if not np.array_equal(points, vmobject.points):
-            motion = planar_motion(points, vmobject.points)
-            if motion is None:
-                return None
+        if np.array_equal(points, vmobject.points):
+            return path, None
         # The entry stays as it was built, so that a moving object's path is always one map away
         # from the points Cairo was given, not a chain of rounded maps.
-        self.current[key] = entry
-        return path, motion
+        motion = fit.motion(vmobject.points)
+        return None if motion is None else (path, motion)
 
     def store(self, vmobject: VMobject, ctx: cairo.Context, matrix: tuple[float, ...]) -> None:
-        self.current[id(vmobject)] = (
-            vmobject.points.copy(),
-            ctx,
+        self.entries[vmobject] = (
+            PlanarFit(vmobject.points.copy()),
             matrix,
             vmobject.tolerance_for_point_equality,
             ctx.copy_path(),
@@ -99,33 +91,56 @@ class PathCache:
 # How far (in scene units, a 1080p pixel is 1/135) a point may lie from where the map puts it:
 # what floating-point arithmetic leaves when manim moves, scales or turns an object.
 MOTION_TOLERANCE = 1e-9
+# How much a mapped path may grow: at most twice the 1/256 pixel Cairo rounds its points to.
+MAX_GROWTH = 2.0
+
+
+class PlanarFit:
+    """Points a path was built from, and the map ``x -> A x + t`` of the plane that takes them to
+    other points (a shift, a scale, a turn, as manim's animations move objects). What the fit
+    needs from these points alone is kept for the next frame's fit, and the two by two algebra
+    is done in plain floats: numpy's linear algebra costs more for it than building the path."""
+
+    def __init__(self, points: np.ndarray) -> None:
+        self.points = points
+        self.relative: np.ndarray | None = None  # the points relative to the first, (x, y) only
+        self.inverse: tuple[float, float, float] | None = None  # (S^-1)xx, xy, yy; S = R^T R
+
+    def motion(self, after: np.ndarray) -> cairo.Matrix | None:
+        """The map to ``after`` (as many points), or None where there is none."""
+        if self.relative is None:
+            self.relative = self.points[:, :2] - self.points[0, :2]
+        old, new = self.relative, after[:, :2] - after[0, :2]
+        (x0, y0), (u0, v0) = self.points[0, :2].tolist(), after[0, :2].tolist()
+        if abs(new - old).max() <= MOTION_TOLERANCE:
+            return cairo.Matrix(1.0, 0.0, 0.0, 1.0, u0 - x0, v0 - y0)
+        if self.inverse is None:
+            (sxx, sxy), (_, syy) = (old.T @ old).tolist()
+            det = sxx * syy - sxy * sxy
+            if det <= 1e-12 * max(1.0, sxx + syy) ** 2:
+                self.inverse = (math.nan, math.nan, math.nan)  # points on one line: no unique map
+            else:
+                self.inverse = (syy / det, -sxy / det, sxx / det)
+        ixx, ixy, iyy = self.inverse
+        # Least squares: the rows map as R @ L = N with L = A^T = S^-1 R^T N.
+        (cxx, cxy), (cyx, cyy) = (old.T @ new).tolist()
+        a, b = cxx * ixx + cyx * ixy, cxx * ixy + cyx * iyy
+        c, d = cxy * ixx + cyy * ixy, cxy * ixy + cyy * iyy
+        if not math.isfinite(a + b + c + d):
+            return None
+        if abs(old @ np.array([[a, c], [b, d]]) - new).max() > MOTION_TOLERANCE:
+            return None
+        # The largest factor by which A stretches a length.
+        frobenius, area = a * a + b * b + c * c + d * d, a * d - b * c
+        if frobenius + math.sqrt(max(0.0, frobenius * frobenius - 4 * area * area)) > 2 * MAX_GROWTH**2:
+            return None  # Cairo rounded the path to 1/256 pixel; grown, that rounding would show
+        return cairo.Matrix(a, c, b, d, u0 - (a * x0 + b * y0), v0 - (c * x0 + d * y0))
 
 
 def planar_motion(before: np.ndarray, after: np.ndarray) -> cairo.Matrix | None:
-    """The map ``x -> A x + t`` of the plane that takes every point of ``before`` to the same
-    point of ``after`` (a shift, a scale, a turn, as manim's animations move objects), or None
-    where there is none."""
-    old, new = before[:, :2], after[:, :2]
-    shift = new[0] - old[0]
-    if np.abs(new - old - shift).max() <= MOTION_TOLERANCE:
-        return cairo.Matrix(1.0, 0.0, 0.0, 1.0, float(shift[0]), float(shift[1]))
-    old_mean, new_mean = old.mean(axis=0), new.mean(axis=0)
-    old_c, new_c = old - old_mean, new - new_mean
-    spread = old_c.T @ old_c
-    if abs(np.linalg.det(spread)) <= 1e-12 * max(1.0, float(np.trace(spread))) ** 2:
-        return None  # points on one line (or one point): the map is not determined
-    linear = np.linalg.solve(spread, old_c.T @ new_c).T
-    if not np.isfinite(linear).all() or np.abs(old_c @ linear.T - new_c).max() > MOTION_TOLERANCE:
-        return None
-    offset = new_mean - linear @ old_mean
-    return cairo.Matrix(
-        float(linear[0, 0]),
-        float(linear[1, 0]),
-        float(linear[0, 1]),
-        float(linear[1, 1]),
-        float(offset[0]),
-        float(offset[1]),
-    )
+    """The map of the plane that takes every point of ``before`` to the same point of ``after``,
+    or None where there is none."""
+    return PlanarFit(before).motion(after)
 
 
 # Each camera's cache, kept off the camera itself: manim hashes a camera's attributes to name
@@ -151,7 +166,7 @@ def set_cairo_context_path(self: Camera, ctx: cairo.Context, vmobject: VMobject)
     if cache is None:
         cache = _PATHS[self] = PathCache()
     matrix: tuple[float, ...] = tuple(ctx.get_matrix())  # type: ignore[arg-type]
-    found = cache.lookup(vmobject, ctx, matrix)
+    found = cache.lookup(vmobject, matrix)
     if found is None:
         _set_path(self, ctx, vmobject)
         cache.store(vmobject, ctx, matrix)
@@ -173,11 +188,7 @@ _capture = Camera.capture_mobjects
 
 
 def capture_mobjects(self: Camera, *args: Any, **kwargs: Any) -> None:
-    """manim's; each call draws one frame (or the still part of the frames to come), so the path
-    cache moves on to it."""
-    cache = _PATHS.get(self)
-    if cache is not None:
-        cache.next_frame()
+    """manim's; what the camera's pixels hold outside the rows drawn last is then unknown."""
     _forget_rows(self)
     _capture(self, *args, **kwargs)
 
@@ -398,9 +409,6 @@ def update_frame(
     else:
         _set_pixel_array(camera, background)
         changed = None
-    cache = _PATHS.get(camera)
-    if cache is not None:
-        cache.next_frame()
     for kind, group in itertools.groupby(drawn, camera.type_or_raise):
         camera.display_funcs[kind](list(group), camera.pixel_array)
     state.background, state.rows, state.changed = background, rows, changed
