@@ -31,6 +31,9 @@ def main(argv: list[str]) -> None:
         raise SystemExit("usage: python -m slides.pipeline.scene_process REPORT MODULE MANIM_ARGS...")
     report, module, manim_args = Path(argv[0]), argv[1], argv[2:]
     started = time.perf_counter()
+    from slides.pipeline import lean_imports
+
+    lean_imports.install()
     importlib.import_module(module)
     import_s = time.perf_counter() - started
     from manim.__main__ import main as manim_main

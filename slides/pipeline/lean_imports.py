@@ -1,0 +1,89 @@
+"""scipy, which manim imports for one call, not imported by a render process unless needed.
+
+Importing manim costs a render process about 2 CPU-s, and a third of it is scipy: manim imports
+``scipy.spatial`` (0.5-0.7 CPU-s with the parts of scipy it pulls in) for one call,
+``rotation_matrix`` (every ``rotate``) asking scipy's ``Rotation.from_rotvec(v)`` for its
+matrix. :class:`Rotation` here gives that matrix by Rodrigues' formula (the same as scipy's to
+within one unit of rounding), and hands anything else to scipy, imported then.
+
+:func:`install` must run before manim is imported; ``slides.pipeline.scene_process`` calls it
+first. ``tests/test_frames.py`` renders a scene that turns objects with it, compares every frame
+with manim's, and checks that scipy was not imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+import types
+from typing import Any
+
+import numpy as np
+
+TRANSFORM = "scipy.spatial.transform"
+
+
+class _StandIn(types.ModuleType):
+    """In ``sys.modules`` in place of a module until a name it does not hold is read from it:
+    then the real module is imported, and answers."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)  # what the import system asks of any module
+        return getattr(_real(self.__name__), name)
+
+
+def _real(name: str) -> Any:
+    if isinstance(sys.modules.get(name), _StandIn):
+        del sys.modules[name]
+    return importlib.import_module(name)
+
+
+def _scipy_rotation() -> Any:
+    """scipy's own ``Rotation``, imported on first use."""
+    return _real(TRANSFORM).Rotation
+
+
+class _ScipyFirst(type):
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(_scipy_rotation(), name)
+
+
+class Rotation(metaclass=_ScipyFirst):
+    """``Rotation.from_rotvec(v).as_matrix()`` for one rotation vector, without scipy."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self._matrix = matrix
+
+    @classmethod
+    def from_rotvec(cls, rotvec: Any, degrees: bool = False) -> Any:
+        vector = np.asarray(rotvec, dtype=np.float64)
+        if degrees or vector.shape != (3,) or not np.isfinite(vector).all():
+            return _scipy_rotation().from_rotvec(rotvec, degrees=degrees)
+        return cls(rodrigues(vector))
+
+    def as_matrix(self) -> np.ndarray:
+        return self._matrix.copy()
+
+
+def rodrigues(vector: np.ndarray) -> np.ndarray:
+    """The matrix that turns by ``|vector|`` radians about ``vector``, counterclockwise seen from
+    its tip: ``I + sin(a) K + (1 - cos(a)) K^2``, with ``K`` the cross product by the unit axis."""
+    angle = math.sqrt(float(vector @ vector))
+    if angle == 0.0:
+        return np.eye(3)
+    x, y, z = (vector / angle).tolist()
+    cross = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+    return np.eye(3) + math.sin(angle) * cross + (1.0 - math.cos(angle)) * (cross @ cross)
+
+
+def install() -> None:
+    """Stand in for scipy's rotations (before manim is imported; scipy, if already imported,
+    stays)."""
+    if TRANSFORM not in sys.modules and "scipy.spatial" not in sys.modules:
+        transform = sys.modules[TRANSFORM] = _StandIn(TRANSFORM)
+        transform.Rotation = Rotation  # type: ignore[attr-defined]
+
+
+__all__ = ["Rotation", "install", "rodrigues"]
