@@ -32,11 +32,18 @@ class UprightImageCamera(Camera):
         right, bottom = np.ceil(corners.max(axis=0)).astype(int)
         if right - left < 1 or bottom - top < 1:
             return
+        # Blended over the pixels of its box only, where manim blends a frame-sized picture that
+        # is transparent elsewhere (a transparent pixel leaves the one under it as it is): the
+        # same frame, without copying and blending 8 MB per image and frame at 1080p.
+        x0, y0 = max(left, 0), max(top, 0)
+        x1, y1 = min(right, pixel_array.shape[1]), min(bottom, pixel_array.shape[0])
+        if x0 >= x1 or y0 >= y1:
+            return  # off the frame
         picture = Image.fromarray(np.asarray(image_mobject.get_pixel_array(), dtype=np.uint8), mode="RGBA")
         picture = picture.resize((right - left, bottom - top), resample=image_mobject.resampling_algorithm)
-        canvas = Image.new("RGBA", (self.pixel_width, self.pixel_height), (0, 0, 0, 0))
-        canvas.paste(picture, (left, top))
-        self.overlay_PIL_image(pixel_array, canvas)
+        under = pixel_array[y0:y1, x0:x1]
+        over = picture.crop((x0 - left, y0 - top, x1 - left, y1 - top))
+        under[...] = np.asarray(Image.alpha_composite(Image.fromarray(np.ascontiguousarray(under), mode="RGBA"), over))
 
 
 class PhotoSlide(LectureSlide):
