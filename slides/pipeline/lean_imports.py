@@ -1,19 +1,26 @@
-"""scipy, which manim imports for one call, not imported by a render process unless needed.
+"""Two of manim's imports that a render process does not pay for unless it needs them.
 
-Importing manim costs a render process about 2 CPU-s, and a third of it is scipy: manim imports
-``scipy.spatial`` (0.5-0.7 CPU-s with the parts of scipy it pulls in) for one call,
-``rotation_matrix`` (every ``rotate``) asking scipy's ``Rotation.from_rotvec(v)`` for its
-matrix. :class:`Rotation` here gives that matrix by Rodrigues' formula (the same as scipy's to
-within one unit of rounding), and hands anything else to scipy, imported then.
+Importing manim costs a render process about 2 CPU-s, and a third of it goes to two packages
+that slides do not use:
+
+- **scipy.spatial** (0.5-0.7 CPU-s with the parts of scipy it pulls in). manim imports it for
+  one call: ``rotation_matrix`` (every ``rotate``) asks scipy's ``Rotation.from_rotvec(v)`` for
+  its matrix. :class:`Rotation` here gives that matrix by Rodrigues' formula (the same as
+  scipy's to within one unit of rounding), and hands anything else to scipy, imported then.
+- **networkx** (about 0.2 CPU-s), for manim's ``Graph``, which no slide draws. manim's graph
+  module reads networkx's layout functions into a table when it is imported; those are stood in
+  for by functions that import networkx when called, and any other name imports it at once.
 
 :func:`install` must run before manim is imported; ``slides.pipeline.scene_process`` calls it
 first. ``tests/test_frames.py`` renders a scene that turns objects with it, compares every frame
-with manim's, and checks that scipy was not imported.
+with manim's, and checks that neither package was imported; ``tests/test_lean_imports.py``
+checks rotations and graph layouts against the packages'.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 import sys
 import types
@@ -26,12 +33,38 @@ TRANSFORM = "scipy.spatial.transform"
 
 class _StandIn(types.ModuleType):
     """In ``sys.modules`` in place of a module until a name it does not hold is read from it:
-    then the real module is imported, and answers."""
+    then the real module is imported, and answers. The names in ``deferred`` (submodules read
+    at import time for their functions) give :class:`_Deferred` functions until then."""
+
+    def __init__(self, name: str, deferred: tuple[str, ...] = ()) -> None:
+        super().__init__(name)
+        self._deferred = deferred
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)  # what the import system asks of any module
+        if name in self._deferred and isinstance(sys.modules.get(self.__name__), _StandIn):
+            return _Deferred(f"{self.__name__}.{name}")
         return getattr(_real(self.__name__), name)
+
+
+class _Deferred:
+    """A function by its dotted name, found (its package imported) when it is first called."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> _Deferred:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Deferred(f"{self._path}.{name}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        top, *names = self._path.split(".")
+        target = _real(top)
+        for name in names:
+            target = getattr(target, name)
+        return target(*args, **kwargs)
 
 
 def _real(name: str) -> Any:
@@ -79,11 +112,13 @@ def rodrigues(vector: np.ndarray) -> np.ndarray:
 
 
 def install() -> None:
-    """Stand in for scipy's rotations (before manim is imported; scipy, if already imported,
-    stays)."""
+    """Stand in for scipy's rotations and for networkx (before manim is imported; a package
+    already imported stays as it is)."""
     if TRANSFORM not in sys.modules and "scipy.spatial" not in sys.modules:
         transform = sys.modules[TRANSFORM] = _StandIn(TRANSFORM)
         transform.Rotation = Rotation  # type: ignore[attr-defined]
+    if "networkx" not in sys.modules and importlib.util.find_spec("networkx") is not None:
+        sys.modules["networkx"] = _StandIn("networkx", deferred=("layout",))
 
 
 __all__ = ["Rotation", "install", "rodrigues"]
