@@ -37,7 +37,11 @@ import json, sys
 if sys.argv[1] == "lean":
     from slides.pipeline import lean_imports
     lean_imports.install()
+import importlib.util
 import manim
+# What torch asks of networkx when it is imported: where its files are.
+assert importlib.util.find_spec("networkx").origin.endswith("__init__.py")
+assert importlib.util.find_spec("scipy.spatial.transform") is not None
 before = sorted(name for name in ("scipy", "networkx.classes") if name in sys.modules)
 positions = {}
 for layout in ("circular", "spring", "kamada_kawai", "tree"):

@@ -20,6 +20,7 @@ checks rotations and graph layouts against the packages'.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import math
 import sys
@@ -113,12 +114,17 @@ def rodrigues(vector: np.ndarray) -> np.ndarray:
 
 def install() -> None:
     """Stand in for scipy's rotations and for networkx (before manim is imported; a package
-    already imported stays as it is)."""
+    already imported stays as it is). Each stand-in carries a module spec, as ``find_spec``
+    expects of a module in ``sys.modules`` (torch asks it for networkx's folder)."""
     if TRANSFORM not in sys.modules and "scipy.spatial" not in sys.modules:
         transform = sys.modules[TRANSFORM] = _StandIn(TRANSFORM)
+        # Its real spec would import scipy.spatial to find; a spec with no origin says "no file".
+        transform.__spec__ = importlib.machinery.ModuleSpec(TRANSFORM, None)
         transform.Rotation = Rotation  # type: ignore[attr-defined]
-    if "networkx" not in sys.modules and importlib.util.find_spec("networkx") is not None:
-        sys.modules["networkx"] = _StandIn("networkx", deferred=("layout",))
+    spec = importlib.util.find_spec("networkx") if "networkx" not in sys.modules else None
+    if spec is not None:
+        networkx = sys.modules["networkx"] = _StandIn("networkx", deferred=("layout",))
+        networkx.__spec__ = spec
 
 
 __all__ = ["Rotation", "install", "rodrigues"]
