@@ -130,25 +130,26 @@ def _frames(media: Path) -> list[np.ndarray]:
     return [np.asarray(Image.open(f).convert("RGBA"), dtype=np.int16) for f in files]
 
 
-def test_planar_motion_finds_the_map_or_none() -> None:
+def test_planar_fit_finds_the_map_or_none() -> None:
     rng = np.random.default_rng(1)
     points = rng.normal(size=(40, 3))
+    fit = frames.PlanarFit(points)  # one fit, asked for several maps as over several frames
     turn = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]]) * 1.7
     moved = points.copy()
     moved[:, :2] = points[:, :2] @ turn.T + [0.5, -2.0]
-    matrix = frames.planar_motion(points, moved)
+    matrix = fit.motion(moved)
     assert matrix is not None
     for x, y, _ in points:
-        assert np.allclose(matrix.transform_point(x, y), points_after(x, y, turn, (0.5, -2.0)))
-    shift = frames.planar_motion(points, points + [0.25, 1.0, 3.0])
+        assert np.allclose(matrix.transform_point(x, y), turn @ [x, y] + [0.5, -2.0])
+    shift = fit.motion(points + [0.25, 1.0, 3.0])
     assert shift is not None and np.allclose(shift.transform_point(0.0, 0.0), (0.25, 1.0))
     bent = moved.copy()
     bent[7, 0] += 1e-6  # one point off the map: not a motion
-    assert frames.planar_motion(points, bent) is None
-    assert frames.planar_motion(points, points * 2.5) is None  # grown, Cairo's rounding would show
+    assert fit.motion(bent) is None
+    assert fit.motion(points * 2.5) is None  # grown, Cairo's rounding would show
     line = np.zeros((5, 3))
     line[:, 0] = np.arange(5)
-    assert frames.planar_motion(line, line * 2) is None  # a line does not fix its turn
+    assert frames.PlanarFit(line).motion(line * 2) is None  # a line does not fix its turn
 
 
 def _nested_family(mobject: Mobject) -> list[Mobject]:
@@ -172,10 +173,6 @@ def test_families_are_listed_as_manim_lists_them() -> None:
                 nodes[int(parent)].submobjects.append(node)
         for node in nodes:
             assert frames.get_family(node) == _nested_family(node)
-
-
-def points_after(x: float, y: float, linear: np.ndarray, offset: tuple[float, float]) -> np.ndarray:
-    return linear @ np.array([x, y]) + np.asarray(offset)
 
 
 def _compare(plain: list[np.ndarray], course: list[np.ndarray]) -> tuple[int, int, int]:

@@ -2,11 +2,12 @@
 
 Most animations on these slides fade whole slides in or out, or move a few things while the
 rest of the slide is redrawn unchanged. manim does the full work for every object on every
-frame; two parts of it repeat themselves:
+frame; these parts of it repeat themselves:
 
 - **Paths.** Before Cairo fills an object, manim turns its points into a Cairo path in Python:
   split it into subpaths, then one call per curve. An object whose points have not changed
-  since the previous frame (a fading, recolouring or waiting object) gets its previous path back
+  since its path was built (a fading, recolouring or waiting object, or one drawn again into
+  the still part of the next animation) gets that path back
   (``Camera.set_cairo_context_path``, for what a camera draws without projecting it: everything
   on the flat 2D camera, the titles fixed in the frame of a 3D one). An object that only moved,
   grew or turned as a whole (a fade with a shift, ``.animate.shift``, ``scale``, ``Indicate``)
@@ -22,7 +23,6 @@ frame; two parts of it repeat themselves:
   one before, already hold the still part: only the others are copied again
   (``CairoRenderer.update_frame``), and the frame says which rows changed
   (:class:`DrawnFrame`), so the encoder converts only those (``slides.pipeline.manim_run``).
-
 - **Families.** manim lists an object's family (itself and all its parts) by asking each part for
   its own family and removing repeats at every level: on every frame, for every object drawn or
   updated. Here the family is listed in one pass and repeats removed once, which gives the same
@@ -140,12 +140,6 @@ class PlanarFit:
         if frobenius + math.sqrt(max(0.0, frobenius * frobenius - 4 * area * area)) > 2 * MAX_GROWTH**2:
             return None  # Cairo rounded the path to 1/256 pixel; grown, that rounding would show
         return cairo.Matrix(a, c, b, d, u0 - (a * x0 + b * y0), v0 - (c * x0 + d * y0))
-
-
-def planar_motion(before: np.ndarray, after: np.ndarray) -> cairo.Matrix | None:
-    """The map of the plane that takes every point of ``before`` to the same point of ``after``,
-    or None where there is none."""
-    return PlanarFit(before).motion(after)
 
 
 # Each camera's cache, kept off the camera itself: manim hashes a camera's attributes to name
