@@ -35,7 +35,7 @@ from manim.__main__ import main
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 
-from slides.pipeline import frames, shapes
+from slides.pipeline import copies, frames, shapes
 
 PRESET_ENV = "LECTURE_X264_PRESET"
 DEFAULT_PRESET = "veryfast"
@@ -160,9 +160,10 @@ def encode_and_write_frame(self: _PartialMovieEncodeJob, frame: Any, num_frames:
 def use_course_preset() -> None:
     """Make every partial movie manim opens in this process use the course's encoder settings,
     draw its frames with ``slides.pipeline.frames``, and read the shapes of text and formulas
-    made before (``slides.pipeline.shapes``)."""
+    made before (``slides.pipeline.shapes``), and copy mobjects with ``slides.pipeline.copies``."""
     frames.install()
     shapes.install()
+    copies.install()
     SceneFileWriter.open_partial_movie_stream = open_partial_movie_stream  # type: ignore[method-assign]
     CairoRenderer.render = render  # type: ignore[method-assign]
     _PartialMovieEncodeJob.put = put  # type: ignore[method-assign]
