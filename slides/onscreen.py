@@ -3,6 +3,8 @@
 One pass over the scene's mobjects serves two readers: the slide's text description
 (for screen readers, the reading view, the handout and the PowerPoint alternative text)
 and the layout rules (inside the frame, never below ``MIN_FONT``, no two texts overlapping).
+Grids of numbers are read a row at a time; a table of words with a header line, a row at a
+time with each value after its column's name.
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ class OnScreenText:
     @property
     def centre_y(self) -> float:
         return (self.top + self.bottom) / 2
+
+    @property
+    def centre_x(self) -> float:
+        return (self.left + self.right) / 2
 
 
 def _visible(mobject: Mobject) -> bool:
@@ -264,7 +270,7 @@ def onscreen_texts(mobjects: Iterable[Mobject]) -> list[OnScreenText]:
         visit(mobject, found)
         if found:
             blocks.append(reading_order(found))
-    blocks = _merge_number_grids(blocks)
+    blocks = _merge_table_rows(_merge_number_grids(blocks))
 
     def place(block: list[OnScreenText]) -> tuple[float, float]:
         top = max(i.top for i in block)
@@ -293,6 +299,40 @@ def _merge_number_grids(blocks: list[list[OnScreenText]]) -> list[list[OnScreenT
     for i in singles:
         tables.setdefault(root(i), []).append(blocks[i][0])
     return [b for i, b in enumerate(blocks) if i not in parent] + [reading_order(t) for t in tables.values()]
+
+
+def _merge_table_rows(blocks: list[list[OnScreenText]]) -> list[list[OnScreenText]]:
+    """Rows put on screen one by one right below a header (a line of two or more words), each
+    item under one of its words, join the header's block: one table."""
+    lines = [_lines(block) for block in blocks]
+    single = [i for i, found in enumerate(lines) if len(found) == 1]
+    joined: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    for first in single:
+        header = lines[first][0]
+        if first in taken or not _is_header(header):
+            continue
+        bottom = min(item.bottom for item in header)
+        below = [i for i in single if i != first and i not in taken and lines[i][0][0].centre_y < header[0].centre_y]
+        for i in sorted(below, key=lambda i: -max(item.top for item in blocks[i])):
+            if bottom - max(item.top for item in blocks[i]) > GRID_GAP or _under(header, lines[i][0]) is None:
+                break
+            joined.setdefault(first, []).append(i)
+            taken.add(i)
+            bottom = min(item.bottom for item in blocks[i])
+    return [
+        block + [item for row in joined.get(i, []) for item in blocks[row]]
+        for i, block in enumerate(blocks)
+        if i not in taken
+    ]
+
+
+def _is_header(line: list[OnScreenText]) -> bool:
+    """Two or more names side by side, each a text whose every word has a letter in it (not a
+    number, a shape like "(2, 64, 56, 56)" or a formula): a table's header, when rows follow."""
+    return len(line) >= 2 and all(
+        item.kind == "text" and all(any(c.isalpha() for c in word) for word in item.text.split()) for item in line
+    )
 
 
 def _numeric(item: OnScreenText) -> bool:
@@ -339,7 +379,17 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
     words: list[str] = []
     for number in dict.fromkeys(i.block for i in rest):
         in_column = False
-        for line in _lines([i for i in rest if i.block == number]):
+        lines = _lines([i for i in rest if i.block == number])
+        tables = _tables(lines)
+        table_end = 0
+        for index, line in enumerate(lines):
+            if index in tables:
+                # A table's header and rows: a row is one phrase of "header: value" pairs.
+                table_end, rows = tables[index]
+                words.extend(rows)
+                in_column = False
+            if index < table_end:
+                continue
             # A column of numbers (a vector), one a line, is read as one phrase too.
             single = len(line) == 1 and (line[0].kind == "number" or _is_number(line[0].text))
             if single and in_column:
@@ -359,6 +409,52 @@ def description(items: list[OnScreenText], pictures: list[str]) -> dict[str, obj
             if phrase:
                 words.append(" ".join(phrase))
     return {"heading": heading, "text": words, "pictures": list(pictures)}
+
+
+def _tables(lines: list[list[OnScreenText]]) -> dict[int, tuple[int, list[str]]]:
+    """The tables among a block's lines, by the index of their header line: the index of the
+    line after the table, and its rows as phrases.
+
+    A header is a line of two or more words (not numbers or formulas); the table's rows are the
+    lines right below it whose items each sit under one header (the nearest by their centres,
+    within the header's width and GRID_GAP beyond), two or more headers filled in each. A table
+    has two or more rows; a screen reader then says which column each value is in, instead of
+    reading the cells one after another.
+    """
+    tables: dict[int, tuple[int, list[str]]] = {}
+    index = 0
+    while index < len(lines):
+        header = lines[index]
+        rows = []
+        if _is_header(header):
+            for line in lines[index + 1 :]:
+                row = _under(header, line)
+                if row is None:
+                    break
+                rows.append(row)
+        if len(rows) >= 2:
+            names = [" ".join(item.text.split()) for item in header]
+            phrases = [", ".join(f"{names[c]}: {' '.join(row[c])}" for c in sorted(row)) for row in rows]
+            tables[index] = (index + len(rows) + 1, phrases)
+            index += len(rows) + 1
+        else:
+            index += 1
+    return tables
+
+
+def _under(header: list[OnScreenText], line: list[OnScreenText]) -> dict[int, list[str]] | None:
+    """The line's texts by the header each sits under, or None when the line is no table row."""
+    left, right = header[0].left - GRID_GAP, header[-1].right + GRID_GAP
+    row: dict[int, list[str]] = {}
+    for item in line:
+        if not left <= item.centre_x <= right:
+            return None
+        column = min(range(len(header)), key=lambda c: abs(header[c].centre_x - item.centre_x))
+        text = " ".join(item.text.split())
+        if text == " ".join(header[column].text.split()):
+            return None  # a label repeated under itself (a diagram's "encode" twice) names no column
+        row.setdefault(column, []).append(text)
+    return row if len(row) >= 2 else None
 
 
 def _is_number(text: str) -> bool:

@@ -95,3 +95,89 @@ def test_a_text_transformed_into_another_reads_as_its_target() -> None:
     # A replacement puts the target itself on screen: the replaced text keeps its own words.
     assert description(onscreen_texts([kept]), [])["text"] == ["stays"]
     assert description(onscreen_texts([result]), [])["text"] == ["19"]
+
+
+def _words(*texts: str) -> list[Text]:
+    return [Text(text, font_size=theme.LABEL_FONT) for text in texts]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> tuple[VGroup, list[VGroup]]:
+    """A header and rows set in columns by hand, the way a slide lays out a table of words."""
+    lines = [VGroup(*_words(*header)), *(VGroup(*_words(*row)) for row in rows)]
+    for number, line in enumerate(lines):
+        for column, text in enumerate(line):
+            text.move_to(3.2 * column * RIGHT + 0.6 * number * DOWN)
+    return lines[0], lines[1:]
+
+
+def test_a_table_of_words_reads_each_value_with_its_column() -> None:
+    header, rows = _table(
+        ["layer", "what it does", "output shape"],
+        [["conv1", "conv 7x7, stride 2", "64 x 112"], ["fc", "fully connected", "1000"]],
+    )
+    expected = [
+        "layer: conv1, what it does: conv 7x7, stride 2, output shape: 64 x 112",
+        "layer: fc, what it does: fully connected, output shape: 1000",
+    ]
+    # The whole table on screen as one mobject, and rows faded in one by one under its header.
+    assert description(onscreen_texts([VGroup(header, *rows)]), [])["text"] == expected
+    assert description(onscreen_texts([header, *reversed(rows)]), [])["text"] == expected
+    # A caption above it and a line under it in the same group are read as they are.
+    caption = Text("ResNet-18", font_size=theme.LABEL_FONT).next_to(header, 1.5 * np.array([0, 1, 0]))
+    total = Text("two layers", font_size=theme.LABEL_FONT).next_to(rows[-1], 1.5 * DOWN)
+    described = description(onscreen_texts([VGroup(caption, header, *rows, total)]), [])
+    assert described["text"] == ["ResNet-18", *expected, "two layers"]
+
+
+def test_numbers_under_column_names_read_with_them_and_an_empty_cell_is_left_out() -> None:
+    header, rows = _table(["input", "k", "s", "p"], [["5×5", "3", "1", "0"], ["4×4", "2", "", "0"]])
+    rows[1].remove(rows[1][2])
+    assert description(onscreen_texts([VGroup(header, *rows)]), [])["text"] == [
+        "input: 5×5, k: 3, s: 1, p: 0",
+        "input: 4×4, k: 2, p: 0",
+    ]
+
+
+def test_what_is_not_a_table_reads_as_before() -> None:
+    # One row under a header is two lines of words; labels over a single column are no table.
+    header, rows = _table(["plain", "residual"], [["34 layers", "34 layers"]])
+    assert description(onscreen_texts([VGroup(header, *rows)]), [])["text"] == [
+        "plain",
+        "residual",
+        "34 layers",
+        "34 layers",
+    ]
+    left, right = _words("plain net", "residual net")
+    right.next_to(left, RIGHT, buff=1.0)
+    column = VGroup(*_words("error", "7.2%", "5.1%")).arrange(DOWN).next_to(left, DOWN)
+    assert description(onscreen_texts([VGroup(left, right, column)]), [])["text"] == [
+        "plain net",
+        "residual net",
+        "error",
+        "7.2% 5.1%",
+    ]
+    # Rows far below a header (more than a grid's gap) are not its rows.
+    header, rows = _table(["model", "layers"], [["ResNet-18", "18"], ["ResNet-34", "34"]])
+    for row in rows:
+        row.shift(3 * DOWN)
+    assert description(onscreen_texts([header, *rows]), [])["text"] == [
+        "model",
+        "layers",
+        "ResNet-18",
+        "18",
+        "ResNet-34",
+        "34",
+    ]
+    # Labels repeated under themselves (a U-Net's "encode" and "decode" at each level) name no columns.
+    header, rows = _table(["encode", "decode"], [["encode", "decode"], ["encode", "decode"]])
+    assert description(onscreen_texts([VGroup(header, *rows)]), [])["text"] == ["encode", "decode"] * 3
+    # A first line with a shape in it is a row of a table without a header, read cell by cell.
+    header, rows = _table(["input", "(2, 3, 224, 224)"], [["conv1", "(2, 64, 112, 112)"], ["fc", "(2, 1000)"]])
+    assert description(onscreen_texts([VGroup(header, *rows)]), [])["text"] == [
+        "input",
+        "(2, 3, 224, 224)",
+        "conv1",
+        "(2, 64, 112, 112)",
+        "fc",
+        "(2, 1000)",
+    ]

@@ -110,7 +110,10 @@ def test_the_slide_description_reads_a_grid_row_by_row() -> None:
     # Numbers faded in one by one, as the scenes do, still read as the table's rows.
     assert description(onscreen_texts(list(grid.numbers)), [])["text"] == ["1 \u22122 3", "4 5 6"]
     table = Grid([["ResNet-18", "18"], ["ResNet-34", "34"]], cell=None, header=["model", "layers"])
-    assert description(onscreen_texts([table]), [])["text"] == ["model", "layers", "ResNet-18", "18", "ResNet-34", "34"]
+    assert description(onscreen_texts([table]), [])["text"] == [
+        "model: ResNet-18, layers: 18",
+        "model: ResNet-34, layers: 34",
+    ]
 
 
 def test_centred_columns_stay_centred_under_their_header() -> None:
