@@ -302,8 +302,8 @@ def _merge_number_grids(blocks: list[list[OnScreenText]]) -> list[list[OnScreenT
 
 
 def _merge_table_rows(blocks: list[list[OnScreenText]]) -> list[list[OnScreenText]]:
-    """Rows put on screen one by one right below a header (a line of two or more words), each
-    item under one of its words, join the header's block: one table."""
+    """Rows put on screen one by one right below a header (``_is_header``), each item under one of
+    its names, join the header's block: one table."""
     lines = [_lines(block) for block in blocks]
     single = [i for i, found in enumerate(lines) if len(found) == 1]
     joined: dict[int, list[int]] = {}
@@ -415,8 +415,8 @@ def _tables(lines: list[list[OnScreenText]]) -> dict[int, tuple[int, list[str]]]
     """The tables among a block's lines, by the index of their header line: the index of the
     line after the table, and its rows as phrases.
 
-    A header is a line of two or more words (not numbers or formulas); the table's rows are the
-    lines right below it whose items each sit under one header (the nearest by their centres,
+    A header is a line of two or more names (``_is_header``); the table's rows are the lines right
+    below it whose items each sit under one header (the nearest by their centres,
     within the header's width and GRID_GAP beyond), two or more headers filled in each. A table
     has two or more rows; a screen reader then says which column each value is in, instead of
     reading the cells one after another.
