@@ -82,7 +82,7 @@ def _tuple(value: tuple, memo: dict[int, Any]) -> Any:
 
 def _plain(value: Any, memo: dict[int, Any]) -> Any:
     cls = type(value)
-    result = cls.__new__(cls)
+    result = object.__new__(cls)  # _is_plain: the class has no __new__ of its own
     memo[id(value)] = result
     state = value.__dict__
     if state:
