@@ -50,7 +50,7 @@ def _kept(value: Any, memo: dict[int, Any]) -> Any:
 
 def _array(value: np.ndarray, memo: dict[int, Any]) -> Any:
     if value.dtype.hasobject:
-        return copy.deepcopy(value, memo)
+        return _fallback(value, memo)
     result = memo[id(value)] = value.copy()
     return result
 
@@ -125,12 +125,12 @@ def _copier(cls: type) -> Callable[[Any, dict[int, Any]], Any]:
 
 def _copy(value: Any, memo: dict[int, Any]) -> Any:
     kind = type(value)
-    copier = _copiers.get(kind) or _copiers.setdefault(kind, _copier(kind))
-    if copier is _kept:
+    if kind in _kept_types:
         return value
     found = memo.get(id(value), _MISSING)
     if found is not _MISSING:
         return found
+    copier = _copiers.get(kind) or _copiers.setdefault(kind, _copier(kind))
     return copier(value, memo)
 
 
@@ -155,14 +155,8 @@ def deepcopy_mobject(self: Mobject, memo: dict[int, Any]) -> Mobject:
     shared, described = _attributes(cls)
     copied = self.__dict__.copy()
     for key, value in copied.items():
-        kind = type(value)
-        if kind in _kept_types or key in shared:
-            continue
-        found = memo.get(id(value), _MISSING)
-        if found is _MISSING:
-            copier = _copiers.get(kind) or _copiers.setdefault(kind, _copier(kind))
-            found = copier(value, memo)
-        copied[key] = found  # a key that is already there: the dict keeps its size while it is read
+        if type(value) not in _kept_types and key not in shared:
+            copied[key] = _copy(value, memo)  # a key that is there: the dict keeps its size while read
     if described and not described.isdisjoint(copied):
         for key in described.intersection(copied):
             setattr(result, key, copied.pop(key))
